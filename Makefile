@@ -1,0 +1,47 @@
+# make lab    set up .venv and open the tutorial in JupyterLab
+# make test   set up .venv and run every test (unit, doctests, properties, notebooks, browser)
+# make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8888
+LAB_ARGS ?=
+
+.PHONY: lab test notebooks figures bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps: reinstall only when pyproject.toml changed (or the venv is new).
+$(VENV)/.notebooks: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test]'
+	touch $@ $(VENV)/.notebooks
+
+lab: $(VENV)/.notebooks
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	    $(LAB_ARGS) notebooks/00_overview.ipynb
+
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+# Re-execute every notebook in place, in order, storing widget state for nbviewer.
+notebooks: $(VENV)/.test
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=python3 \
+	    --ExecutePreprocessor.store_widget_state=True \
+	    --ExecutePreprocessor.record_timing=False \
+	    notebooks/*.ipynb
+
+figures: $(VENV)/.notebooks
+	$(PY) -m dynweights figures --out figures
+
+bench: $(VENV)/.notebooks
+	$(PY) benchmarks/bench.py
+
+clean:
+	rm -rf $(VENV)
