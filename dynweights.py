@@ -27,7 +27,7 @@ __all__ = [
     "linear", "cosine", "power", "exponential", "normalized_exponential",
     "sigmoid", "logistic", "cyclical",
     "weight", "schedule", "decay",
-    "plot_schedules", "explore", "main",
+    "plot_schedules", "slider_panel", "explore", "write_figures", "main",
 ]
 
 __version__ = "1.0.0"
@@ -432,26 +432,51 @@ def _png(fig):
     return buf.getvalue()
 
 
-def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
-            max_total_steps=1000, figsize=(8, 4.5), dpi=80, **params):
-    """Sliders for T and w (and a, rate, cycles, ratio where a method takes them)
-    above a live plot of the schedules. Returns an ipywidgets.VBox.
+def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80):
+    """A live figure under sliders, for any experiment: returns an ipywidgets.VBox.
 
-    The plot is an ``ipywidgets.Image`` of PNG bytes from one matplotlib Figure whose
-    line data are updated on each slider change: no figure pile-up, no flicker, and a
-    notebook re-executed by nbval gives the same outputs as the stored ones.
+    ``sliders`` maps names to ipywidgets value widgets; ``draw(fig, **values)`` draws
+    the matplotlib Figure ``fig`` for the current values (it may clear it, or update the
+    artists it made on its first call). It runs once now and on every slider change.
+    The figure is shown as an ``ipywidgets.Image`` of PNG bytes: one Figure, updated in
+    place (no pile-up of figures, no flicker), and a notebook re-executed by nbval gives
+    the same outputs as the stored ones, which `interact` does not.
     """
     import ipywidgets as widgets
     from matplotlib.figure import Figure
 
+    fig = Figure(figsize=figsize, dpi=dpi)
+    image = widgets.Image(format="png")
+
+    def redraw(change=None):
+        draw(fig, **{name: s.value for name, s in sliders.items()})
+        image.value = _png(fig)
+
+    redraw()
+    for s in sliders.values():
+        s.observe(redraw, names="value")
+    controls = list(sliders.values())
+    rows = [widgets.HBox(controls[i:i + 2]) for i in range(0, len(controls), 2)]
+    return widgets.VBox(rows + [image])
+
+
+def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
+            max_total_steps=1000, figsize=(8, 4.5), dpi=80, **params):
+    """Sliders for T and w (and a, rate, cycles, ratio where a method takes them)
+    above a live plot of the schedules of ``methods``. Returns an ipywidgets.VBox.
+
+    Starting values: ``total_steps``, ``max_weight`` and ``params`` (e.g. ``a=3``).
+    Each change updates the lines' data in one Figure (see `slider_panel`).
+    """
+    import ipywidgets as widgets
+
     methods = tuple(methods)
     routed = _route(methods, params)
-    defaults = {}
+    start = {}
     for m in methods:
         for name, default in PARAMS[m].items():
-            defaults.setdefault(name, params.get(name, default))
-    style = {"description_width": "initial"}
-    common = dict(continuous_update=True, style=style,
+            start.setdefault(name, params.get(name, default))
+    common = dict(continuous_update=True, style={"description_width": "initial"},
                   layout=widgets.Layout(width="420px"))
     sliders = {
         "total_steps": widgets.IntSlider(value=int(total_steps), min=1,
@@ -461,7 +486,7 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
                                           max=max(2.0, float(max_weight)), step=0.1,
                                           description="w (max weight)", **common),
     }
-    spec = {"a": lambda v: widgets.FloatLogSlider(value=v, base=10, min=-1, max=1,
+    make = {"a": lambda v: widgets.FloatLogSlider(value=v, base=10, min=-1, max=1,
                                                   step=0.01, description="a (power)",
                                                   **common),
             "rate": lambda v: widgets.FloatSlider(value=v, min=0.1, max=10, step=0.1,
@@ -470,38 +495,32 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
                                                   description="cycles", **common),
             "ratio": lambda v: widgets.FloatSlider(value=v, min=0.05, max=1, step=0.05,
                                                    description="ratio", **common)}
-    for name, value in defaults.items():
-        sliders[name] = spec[name](value)
+    for name, value in start.items():
+        sliders[name] = make[name](value)
+    lines = {}
 
-    fig = Figure(figsize=figsize, dpi=dpi)
-    ax = fig.add_subplot()
-    lines = {m: ax.plot([], [], color=COLORS[m], label=m.replace("_", " ").capitalize())[0]
-             for m in routed}
-    ax.set_xlabel("Training Steps")
-    ax.set_ylabel("Weight")
-    ax.grid(True)
-    ax.legend(loc="lower right")
-    fig.tight_layout()
-    image = widgets.Image(format="png")
-
-    def redraw(change=None):
-        values = {name: s.value for name, s in sliders.items()}
-        T, w = values["total_steps"], values["max_weight"]
-        steps = np.arange(T + 1)
+    def draw(fig, total_steps, max_weight, **values):
+        if not lines:  # first call: build the axes once, later calls move the data
+            ax = fig.add_subplot()
+            for m in routed:
+                lines[m], = ax.plot([], [], color=COLORS[m],
+                                    label=m.replace("_", " ").capitalize())
+            ax.set_xlabel("Training Steps")
+            ax.set_ylabel("Weight")
+            ax.grid(True)
+            ax.legend(loc="lower right")
+            fig.tight_layout()
+        ax = fig.axes[0]
+        steps = np.arange(total_steps + 1)
         for m, line in lines.items():
             own = {k: values[k] for k in PARAMS[m]}
-            line.set_data(steps, schedule(m, T, w, **own))
-        ax.set_xlim(0, T)
-        ax.set_ylim(-0.03 * w, 1.05 * w)
-        ax.set_title(", ".join([f"T={T}", f"w={w:g}"] +
-                               [f"{k}={values[k]:g}" for k in defaults]))
-        image.value = _png(fig)
+            line.set_data(steps, schedule(m, total_steps, max_weight, **own))
+        ax.set_xlim(0, total_steps)
+        ax.set_ylim(-0.03 * max_weight, 1.05 * max_weight)
+        ax.set_title(", ".join([f"T={total_steps}", f"w={max_weight:g}"] +
+                               [f"{k}={v:g}" for k, v in values.items()]))
 
-    redraw()
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox(list(sliders.values())[:2]),
-                         widgets.HBox(list(sliders.values())[2:]), image])
+    return slider_panel(draw, sliders, figsize=figsize, dpi=dpi)
 
 
 # --------------------------------------------------------------------------- figures
