@@ -7,6 +7,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8888
 LAB_ARGS ?=
+# Jupyter refuses to run as root without this (containers, CI machines).
+AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: lab test notebooks figures bench clean
 
@@ -24,7 +26,7 @@ $(VENV)/.test: pyproject.toml | $(PY)
 
 lab: $(VENV)/.notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	    $(LAB_ARGS) notebooks/00_overview.ipynb
+	    $(AS_ROOT) $(LAB_ARGS) notebooks/00_overview.ipynb
 
 test: $(VENV)/.test
 	$(PY) -m pytest
