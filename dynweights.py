@@ -59,7 +59,10 @@ def _real(name, value):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} "
                         f"of type {type(value).__name__}")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an int (or Fraction) beyond the float range
+        raise ValueError(f"{name} must be finite, got {value!r}") from None
 
 
 def _finite(name, value):
@@ -78,12 +81,12 @@ def _positive(name, value):
 
 def _steps(step):
     """Validate ``step``: a real scalar (-> float) or array-like (-> float64 ndarray)."""
-    if isinstance(step, np.ndarray) or np.ndim(step) > 0:
-        try:
-            arr = np.asarray(step)
-        except ValueError as err:  # ragged nested lists
-            raise TypeError(f"step must be a number or an array of numbers, "
-                            f"got {step!r}") from err
+    try:
+        arr = np.asarray(step) if isinstance(step, np.ndarray) or np.ndim(step) > 0 else None
+    except ValueError as err:  # ragged nested lists (np.ndim raises too)
+        raise TypeError(f"step must be a number or an array of numbers, "
+                        f"got {step!r}") from err
+    if arr is not None:
         if arr.dtype == bool or arr.dtype.kind not in "iuf":
             raise TypeError(f"step must be a number or an array of numbers, "
                             f"got an array of dtype {arr.dtype}")
@@ -340,7 +343,7 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
     checked = _params(method, params)
     T = _total_steps_int(total_steps)
     w = _finite("max_weight", max_weight)
-    how = _decay_kind(decay) if decay is not None else None
+    how = _decay_kind(decay, "decay") if decay is not None else None
     p = np.arange(T + 1, dtype=np.float64) / T
     if how == "reversal":
         p = p[::-1]
@@ -348,9 +351,11 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
     return w - ramp if how == "complement" else ramp
 
 
-def _decay_kind(by):
+def _decay_kind(by, name):
+    if not isinstance(by, str):
+        raise TypeError(f"{name} must be a string, one of {', '.join(DECAYS)}; got {by!r}")
     if by not in DECAYS:
-        raise ValueError(f"decay must be one of {', '.join(DECAYS)}; got {by!r}")
+        raise ValueError(f"{name} must be one of {', '.join(DECAYS)}; got {by!r}")
     return by
 
 
@@ -369,11 +374,14 @@ def decay(method, step, total_steps, max_weight=1.0, by="reversal", **params):
     """
     formula = _FORMULAS[_method(method)]
     checked = _params(method, params)
-    how = _decay_kind(by)
+    how = _decay_kind(by, "by")
     t = _steps(step)
     p = _progress(t, total_steps)
     w = _finite("max_weight", max_weight)
-    value = formula(1 - p, w, **checked) if how == "reversal" else w - formula(p, w, **checked)
+    if how == "reversal":  # p of step T - t, computed as in `schedule` (exact at cycle edges)
+        T = float(total_steps)
+        p = (T - (np.minimum(t, T) if isinstance(t, np.ndarray) else min(t, T))) / T
+    value = formula(p, w, **checked) if how == "reversal" else w - formula(p, w, **checked)
     return _out(value, t)
 
 
