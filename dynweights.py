@@ -555,13 +555,18 @@ def write_figures(out="figures"):
     plot_schedules(BASIC_METHODS, 100, 1.0, ax=ax)
     save(fig, "dynamic_weights.png")
 
-    # The family of notebook 08: more ramps, and decays both ways.
-    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.5))
-    plot_schedules(("linear", "normalized_exponential", "sigmoid", "logistic", "cyclical"),
+    # The family of notebook 08: more ramps, cyclical annealing, and decays both ways.
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 6), sharey=True)
+    plot_schedules(("linear", "exponential", "normalized_exponential", "sigmoid", "logistic"),
                    100, 1.0, ax=left)
     left.set_title("More ramp-ups (T = 100, w = 1)")
+    plot_schedules(("cyclical",), 100, 1.0, ax=middle, labels=True, cycles=4, ratio=0.5)
     steps = np.arange(101)
-    for m, style in (("power", "-"), ("exponential", "--")):
+    middle.plot(steps, schedule("linear", 100), ":", color=COLORS["linear"],
+                label="Linear (one ramp)")
+    middle.set_title("Cyclical annealing (Fu et al. 2019)")
+    middle.set_ylabel("")
+    for m in ("power", "exponential"):
         for by, ls in (("reversal", "-"), ("complement", ":")):
             right.plot(steps, schedule(m, 100, decay=by), ls, color=COLORS[m],
                        label=f"{m} ramp, {by}")
@@ -569,9 +574,10 @@ def write_figures(out="figures"):
                label="cosine ramp, reversal = complement")
     right.set_title("Decays made from ramps")
     right.set_xlabel("Training Steps")
-    right.set_ylabel("Weight")
-    right.legend()
     right.grid(True)
+    # legends below the axes, so that no curve hides behind one
+    for ax, ncol in ((left, 2), (middle, 1), (right, 2)):
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol)
     fig.tight_layout()
     save(fig, "beyond.png")
     return written
