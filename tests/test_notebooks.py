@@ -1,0 +1,366 @@
+"""Structure of every notebook in notebooks/ (issue 3).
+
+nbval (strict, see pyproject.toml) re-executes the notebooks and compares their outputs;
+these tests check what nbval does not: that each notebook is valid, titled, imports
+dynweights instead of re-typing formulas, was executed in order without errors, stores
+its widget state, uses NBVAL_IGNORE_OUTPUT sparingly, prints nothing machine-specific,
+and is listed in README.md. They are parametrized over the glob, so a new notebook is
+checked as soon as it exists.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+
+
+@functools.lru_cache(maxsize=None)
+def load(path):
+    """The notebook as stored on disk (no conversion, so validation sees the file)."""
+    return nbformat.read(path, as_version=nbformat.NO_CONVERT)
+
+
+def code_cells(nb):
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def outputs(nb):
+    for index, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            yield index, output
+
+
+# --------------------------------------------------------------------------- code analysis
+
+def fstring_expressions(literal):
+    """The code in the braces of an f-string literal: ``(t / T:.2f)`` for f"p = {t / T:.2f}"."""
+    quote = re.match(r"[A-Za-z]*('''|\"\"\"|'|\")", literal).group(1)
+    body = literal[literal.index(quote) + len(quote):-len(quote)]
+    body = body.replace("{{", "").replace("}}", "")
+    parts, depth = [], 0
+    for char in body:
+        if char == "{":
+            depth += 1
+            if depth == 1:
+                parts.append("")
+                continue
+        elif char == "}":
+            depth -= 1
+        if depth >= 1:
+            parts[-1] += char
+    return " ".join(f"({part})" for part in parts)
+
+
+def strip_comments_and_strings(source):
+    """``source`` with comments removed and plain string literals emptied.
+
+    Formulas in prose-like places (a legend label, a comment) are fine; only code counts.
+    Of an f-string only the expressions in its braces are kept: they are code. A cell that does
+    not tokenize (e.g. IPython magics) is returned unchanged, which errs on the strict side.
+    """
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return source
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    cut = []  # (start offset, end offset, replacement)
+    for tok in tokens:
+        if tok.type == tokenize.COMMENT:
+            replacement = ""
+        elif tok.type == tokenize.STRING:
+            prefix = re.match(r"[A-Za-z]*", tok.string).group(0).lower()
+            replacement = fstring_expressions(tok.string) if "f" in prefix else '""'
+        elif getattr(tokenize, "FSTRING_MIDDLE", None) == tok.type:  # Python >= 3.12
+            replacement = ""
+        else:
+            continue
+        (srow, scol), (erow, ecol) = tok.start, tok.end
+        cut.append((starts[srow - 1] + scol, starts[erow - 1] + ecol, replacement))
+    for start, end, replacement in reversed(cut):
+        source = source[:start] + replacement + source[end:]
+    return source
+
+
+_PI = r"(?:(?:np|numpy|math)\.)?pi"
+_PROGRESS = r"(?:t|p|step|steps|progress)"
+_FORMULAS = {
+    # cosine ramp: cos/sin of pi times a variable, e.g. np.cos(np.pi * t / T),
+    # np.sin(np.pi * (0.5 - p)); pi divided by a number (np.cos(np.pi / 2)) is a constant
+    "cos/sin of pi times a variable": rf"\b(?:cos|sin)\(\s*{_PI}\s*\*\s*[A-Za-z_(]",
+    "cos/sin of a variable times pi": rf"\b(?:cos|sin)\(\s*[A-Za-z_][\w.]*\s*\*\s*{_PI}\b",
+    "pi times the progress": rf"\b{_PI}\s*\*\s*\(?\s*{_PROGRESS}\b",
+    # linear ramp / progress: t / T, step / total_steps, np.arange(T + 1) / T, min(t, T) / T
+    "step divided by T": r"\b(?:t|ts|step|steps)\s*/\s*\(?\s*(?:T|total_steps)\b",
+    "a range of steps divided by T": r"\b(?:arange|minimum|min)\([^()]*(?:\([^()]*\)[^()]*)*\)"
+                                     r"\s*/\s*(?:T|total_steps)\b",
+    # power ramp: p ** a, (t / T) ** a (the latter is also caught above)
+    "a power of the progress": rf"\b(?:p|progress)\s*\*\*|\(\s*1\s*-\s*p\s*\)\s*\*\*",
+}
+# exponential, sigmoid, logistic ramps: exp/expm1 of an argument that involves the
+# progress (np.exp(-t / tau), np.expm1(-rate * p), np.exp(-10 * p), np.exp(-4 * k / T));
+# exp of a constant (1 - np.exp(-4), np.expm1(-rate), the geometric factor
+# np.exp(-rate / T)) or of something else entirely (Metropolis acceptance
+# np.exp(-delta / temp), a softmax) is fine.
+_EXP_CALL = re.compile(r"\b(?:exp|expm1)\((?P<arg>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+_EXP_PROGRESS = re.compile(rf"\b{_PROGRESS}\b|\brate\s*\*"
+                           r"|\b(?!rate\b)[A-Za-z_]\w*\s*/\s*\(?\s*(?:T|total_steps)\b")
+
+
+def retyped_formulas(source):
+    """Names of the schedule formulas that ``source`` (a code cell) writes out itself."""
+    code = strip_comments_and_strings(source)
+    found = [name for name, pattern in _FORMULAS.items() if re.search(pattern, code)]
+    if any(_EXP_PROGRESS.search(m.group("arg")) for m in _EXP_CALL.finditer(code)):
+        found.append("exp/expm1 of the progress")
+    return found
+
+
+RETYPED = [
+    "y = (1 - np.cos(np.pi * t / T)) / 2",
+    "y = w * ((1 - np.sin(np.pi * (0.5 - p))) / 2)",
+    "y = np.cos(t * np.pi / T)",
+    "y = math.cos(math.pi * x)",
+    "theta = np.pi * steps / 100",
+    "y = w * t / T",
+    "y = w * t/T",
+    "y = max_weight * step / total_steps",
+    "y = w * (t / T) ** 2",
+    "y = w * p ** a",
+    "y = np.arange(T + 1) / T",
+    "y = np.minimum(steps, T) / T",
+    "y = w * (1 - np.exp(-t / tau))",
+    "y = w * -np.expm1(-rate * p)",
+    "y = np.exp(-rate * steps / T)",
+    "y = w * np.exp(-5 * (1 - p) ** 2)",
+    "y = w * (2 / (1 + np.exp(-10 * p)) - 1)",
+    "temperature = T0 * np.exp(-4 * k / T)",
+    "print(f'{np.cos(np.pi * t / T):.3f}')",
+    "print(f'p = {t / T:.4f}')",
+    'print(f"""{w * p ** a}""")',
+]
+NOT_RETYPED = [
+    "c = np.cos(np.pi / 2)",
+    "v = w * (2 - np.sqrt(2)) / 4",
+    "end = w * (1 - np.exp(-4))",
+    "end = -np.expm1(-rate)",
+    "slope = np.pi * w / (2 * T)",
+    "slope = w / T",
+    "halfway = T * 2 ** (-1 / a)",
+    "middle = w * 0.5 ** a",
+    "accept = rng.random(n) < np.exp(-delta / temp)",
+    "energy = 10 * d + np.sum(x ** 2 - 10 * np.cos(2 * np.pi * x), axis=-1)",
+    "probs = np.exp(z - z.max())",
+    "s = dw.schedule('cosine', T, w)",
+    "ax.plot(x, y, label='w (1 - cos(pi t/T)) / 2')",
+    "x = 1  # w * t / T, the linear ramp",
+    "alpha = np.exp(-rate / T)",
+    "alpha = np.exp(-4 / T)",
+    "print(f'alpha = exp(-rate * t / T) = {alpha:.6f}, {{t / T}}')",
+    "p_star = np.arcsin(2 / np.pi) / np.pi\ngap = (1 - p_star) * T",
+]
+
+
+@pytest.mark.parametrize("source", RETYPED)
+def test_formula_check_catches_retyped_formula(source):
+    assert retyped_formulas(source), source
+
+
+@pytest.mark.parametrize("source", NOT_RETYPED)
+def test_formula_check_allows_constants_and_other_code(source):
+    assert not retyped_formulas(source), (source, retyped_formulas(source))
+
+
+# --------------------------------------------------------------------------- notebooks
+
+def test_notebooks_exist():
+    assert NOTEBOOKS, f"no notebooks in {ROOT / 'notebooks'}"
+
+
+@each_notebook
+def test_valid_nbformat(path):
+    nb = load(path)
+    assert nb.nbformat == 4
+    nbformat.validate(nb)  # raises ValidationError (it does not look inside metadata.widgets)
+
+
+@each_notebook
+def test_starts_with_a_title(path):
+    first = load(path).cells[0]
+    assert first.cell_type == "markdown", "the first cell must be Markdown"
+    assert first.source.startswith("# "), f"the first cell must start with '# ': {first.source[:40]!r}"
+
+
+@each_notebook
+def test_kernelspec_is_python3(path):
+    kernelspec = load(path).metadata.get("kernelspec", {})
+    assert kernelspec.get("name") == "python3", kernelspec
+    assert kernelspec.get("language") == "python", kernelspec
+
+
+@each_notebook
+def test_imports_dynweights(path):
+    pattern = re.compile(r"^\s*(?:import dynweights\b|from dynweights import\b)", re.MULTILINE)
+    assert any(pattern.search(cell.source) for cell in code_cells(load(path))), \
+        "no code cell imports dynweights"
+
+
+@each_notebook
+def test_executed_in_order(path):
+    cells = code_cells(load(path))
+    empty = [i for i, cell in enumerate(cells) if not cell.source.strip()]
+    assert not empty, f"empty code cells (never executed): code cells {empty}"
+    counts = [cell.execution_count for cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), f"execution counts {counts}"
+    for cell in cells:
+        for output in cell.outputs:
+            if output.output_type == "execute_result":
+                assert output.execution_count == cell.execution_count
+
+
+@each_notebook
+def test_no_error_outputs(path):
+    for index, output in outputs(load(path)):
+        assert output.output_type != "error", \
+            f"cell {index}: {output.get('ename')}: {output.get('evalue')}"
+        # warnings land on stderr, with absolute paths that differ between machines
+        assert not (output.output_type == "stream" and output.name == "stderr"), \
+            f"cell {index} wrote to stderr: {output.text[:200]!r}"
+
+
+def uses_widgets(nb):
+    pattern = re.compile(r"\b(?:dw|dynweights)\.(?:explore|slider_panel)\s*\(")
+    return any(pattern.search(strip_comments_and_strings(cell.source)) for cell in code_cells(nb))
+
+
+@each_notebook
+def test_widget_state_stored(path):
+    nb = load(path)
+    views = [output.data[WIDGET_VIEW]["model_id"] for _, output in outputs(nb)
+             if WIDGET_VIEW in output.get("data", {})]
+    widgets = nb.metadata.get("widgets")
+    if widgets is not None:  # GitHub refuses to render a notebook whose widgets lack "state"
+        assert "state" in widgets.get(WIDGET_STATE, {}), \
+            f"metadata.widgets has no {WIDGET_STATE!r} 'state' key"
+    if not uses_widgets(nb) and not views:
+        return  # no widgets in this notebook
+    stored = (widgets or {}).get(WIDGET_STATE, {})
+    assert "state" in stored, \
+        "widget state not stored: execute with --ExecutePreprocessor.store_widget_state=True"
+    assert stored["state"], "stored widget state is empty"
+    assert views, "the notebook calls dw.explore/dw.slider_panel but shows no widget"
+    missing = [model for model in views if model not in stored["state"]]
+    assert not missing, f"widget views without stored state: {missing}"
+
+
+@each_notebook
+def test_no_formula_retyped(path):
+    offenders = {index: found for index, cell in enumerate(load(path).cells)
+                 if cell.cell_type == "code" and (found := retyped_formulas(cell.source))}
+    assert not offenders, \
+        f"cells that re-type a schedule formula (use dynweights instead): {offenders}"
+
+
+NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT": "ignore", "NBVAL_SKIP": "skip",
+                 "NBVAL_RAISES_EXCEPTION": "raises"}
+NBVAL_TAGS = {"nbval-ignore-output": "ignore", "nbval-skip": "skip",
+              "nbval-raises-exception": "raises", "raises-exception": "raises"}
+INTERACTIVE = re.compile(r"\b(?:explore|slider_panel|interact|interactive|interact_manual|Output)\s*\(")
+MAX_IGNORED = 3
+
+
+def nbval_markers(cell):
+    """The nbval markers of a cell, as nbval reads them (whole comment lines, or tags)."""
+    found = set()
+    for line in cell.source.splitlines():
+        line = line.strip()
+        if line.startswith("#") and line.lstrip("#").strip() in NBVAL_MARKERS:
+            found.add(NBVAL_MARKERS[line.lstrip("#").strip()])
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if tag in NBVAL_TAGS:
+            found.add(NBVAL_TAGS[tag])
+    return found
+
+
+def justified(cell):
+    """A comment line other than the marker, of at least four words, says why."""
+    for line in cell.source.splitlines():
+        line = line.strip()
+        if line.startswith("#") and line.lstrip("#").strip() not in NBVAL_MARKERS \
+                and len(line.lstrip("#").split()) >= 4:
+            return True
+    return False
+
+
+@each_notebook
+def test_nbval_markers_are_rare_and_justified(path):
+    marked = {index: nbval_markers(cell) for index, cell in enumerate(load(path).cells)
+              if cell.cell_type == "code" and nbval_markers(cell)}
+    for index, markers in marked.items():
+        assert markers == {"ignore"}, \
+            f"cell {index}: {sorted(markers)}; only NBVAL_IGNORE_OUTPUT is allowed (no skipped cells)"
+        cell = load(path).cells[index]
+        assert INTERACTIVE.search(cell.source) or justified(cell), \
+            (f"cell {index} ignores its output but is not interactive; "
+             "say why in a comment, or make its output deterministic")
+    assert len(marked) <= MAX_IGNORED, \
+        f"{len(marked)} cells ignore their output (at most {MAX_IGNORED}): {sorted(marked)}"
+
+
+NONDETERMINISTIC = {
+    "memory address": r"\b0x[0-9a-fA-F]{6,}\b",
+    "date": r"\b(?:19|20)\d\d-[01]\d-[0-3]\d\b",
+    "time of day": r"\b[0-2]\d:[0-5]\d:[0-5]\d\b",
+    "timing": r"\b(?:Wall time|CPU times)\b|\b\d+(?:\.\d+)?\s?(?:ms|µs|us|ns)\b",
+    "machine path": r"(?:/home/|/tmp/|/work/|/Users/|[A-Z]:\\|site-packages)",
+}
+TEXT_TYPES = ("text/plain", "text/markdown", "text/html", "text/latex")
+
+
+def output_texts(nb):
+    for index, output in outputs(nb):
+        if output.output_type == "stream":
+            yield index, output.text
+        for mime in TEXT_TYPES:
+            if mime in output.get("data", {}):
+                value = output.data[mime]
+                yield index, value if isinstance(value, str) else "".join(value)
+
+
+@each_notebook
+def test_text_outputs_are_deterministic(path):
+    for index, text in output_texts(load(path)):
+        for what, pattern in NONDETERMINISTIC.items():
+            match = re.search(pattern, text)
+            assert not match, f"cell {index} prints a {what}: {match.group(0)!r} in {text[:120]!r}"
+
+
+@each_notebook
+def test_listed_in_readme(path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert path.name in readme, f"README.md does not mention {path.name}"
+
+
+def test_makefile_has_notebooks_target():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(r"^notebooks\s*:.*\n((?:\t.*\n?)+)", makefile, re.MULTILINE)
+    assert match, "Makefile has no 'notebooks' target with a recipe"
+    recipe = match.group(1).replace("\\\n", " ")
+    for needed in ("nbconvert", "--execute", "--inplace", "store_widget_state=True",
+                   "notebooks/"):
+        assert needed in recipe, f"the notebooks recipe lacks {needed!r}: {recipe!r}"
