@@ -26,8 +26,8 @@ __all__ = [
     "METHODS", "BASIC_METHODS", "DECAYS", "PARAMS",
     "linear", "cosine", "power", "exponential", "normalized_exponential",
     "sigmoid", "logistic", "cyclical",
-    "weight", "schedule", "decay",
-    "plot_schedules", "slider_panel", "explore", "write_figures", "main",
+    "weight", "schedule", "decay", "step_at", "mean_weight",
+    "plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures", "main",
 ]
 
 __version__ = "1.0.0"
@@ -385,6 +385,48 @@ def decay(method, step, total_steps, max_weight=1.0, by="reversal", **params):
     return _out(value, t)
 
 
+# --------------------------------------------------------------------------- properties
+# Numeric measurements of a schedule, which the notebooks compare with closed forms.
+
+def step_at(method, level, total_steps, max_weight=1.0, **params):
+    """The first (fractional) step at which a non-decreasing ramp reaches ``level``,
+    by bisection on `weight` to float precision; None if it never does.
+
+    >>> step_at("linear", 0.25, 100)
+    25.0
+    >>> step_at("exponential", 1.0, 100) is None  # 1.83 % short at T
+    True
+    """
+    if _method(method) == "cyclical":
+        raise ValueError("step_at needs a non-decreasing ramp; method='cyclical' is not")
+    level = _finite("level", level)
+    T = _positive("total_steps", total_steps)
+    if weight(method, T, T, max_weight, **params) < level:
+        return None
+    if weight(method, 0, T, max_weight, **params) >= level:
+        return 0.0
+    lo, hi = 0.0, T
+    for _ in range(100):  # weight(lo) < level <= weight(hi) throughout
+        mid = (lo + hi) / 2
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if weight(method, mid, T, max_weight, **params) < level else (lo, mid)
+    return hi
+
+
+def mean_weight(method, total_steps, max_weight=1.0, **params):
+    """The mean weight over [0, T]: the trapezoid rule on `schedule`, divided by T.
+
+    Its error against the integral is O(1/T^2).
+
+    >>> mean_weight("linear", 10)
+    0.5
+    """
+    values = schedule(method, total_steps, max_weight, **params)
+    # fsum: the exactly rounded sum, so no rounding error piles up over 10^6 terms
+    return (math.fsum(values) - float(values[0] + values[-1]) / 2) / (len(values) - 1)
+
+
 # --------------------------------------------------------------------------- plots
 
 def _route(methods, params):
@@ -430,6 +472,15 @@ def plot_schedules(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, ax=No
 
 
 # --------------------------------------------------------------------------- widgets
+
+def markdown_table(header, rows):
+    """A Markdown table (IPython display object) from a header and rows of cells."""
+    from IPython.display import Markdown
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return Markdown("\n".join(lines))
+
 
 def _png(fig):
     import io
