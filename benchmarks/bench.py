@@ -1,0 +1,253 @@
+"""Speed of dynweights against a per-step Python loop and the bare numpy expression.
+
+Run with `make bench` (= `.venv/bin/python benchmarks/bench.py`). Prints a table and
+whether the targets of the README are met; asserts nothing (timings are noisy).
+
+- loop:     the source post's way: a Python function of one step (a lambda per method,
+            numpy scalar math: np.cos, np.exp), called for each step of np.arange(T + 1).
+- math loop: the same loop over Python ints with `math` functions, the fastest per-step
+            Python variant (shown for a conservative ratio; the target uses `loop`).
+- schedule: `dw.schedule(m, T)` (validation included).
+- bare:     the same formula as one numpy expression over `np.arange(T + 1)`, without
+            any checks: the floor that `schedule` is measured against.
+Each time is the best of several repeats (timeit; garbage collection off while timing),
+measured as CPU time of this process (time.process_time), so that other programs
+competing for the CPU inflate it less than wall-clock time (numpy's elementwise
+operations run on one thread, so CPU time is the time of the computation).
+"""
+
+import math
+import os
+import platform
+import resource
+import sys
+import time
+import timeit
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's module
+import dynweights as dw  # noqa: E402
+
+METHODS = dw.BASIC_METHODS
+TOTALS = (10_000, 1_000_000)
+REPEATS = 7
+TARGET_LOOP = 50.0    # schedule at least this many times faster than the loop at T = 1e6
+TARGET_BARE = 1.5     # schedule at most this many times slower than the bare expression
+LOOP_BUDGET = 1.0     # seconds per loop measurement before timing a subset instead
+CLOCK = time.process_time
+
+
+def post_function(method):
+    """The source post's per-step functions (its `_get_function_dynamic_weight_method`)."""
+    if method == "linear":
+        return lambda step, total_steps, base_weight: base_weight * (step / total_steps)
+    elif method == "cosine":
+        return lambda step, total_steps, base_weight: (
+            base_weight / 2 * (1 - np.cos(np.pi * step / total_steps)))
+    elif method == "power":
+        return lambda step, total_steps, base_weight, a=2: (
+            base_weight * ((step / total_steps) ** a))
+    elif method == "exponential":
+        return lambda step, total_steps, base_weight: (
+            base_weight * (1 - np.exp(-step / (total_steps / 4))))
+    raise ValueError(f"Unknown method: {method}")
+
+
+def loop(method, T, n):
+    """The source post's loop over the first ``n`` of the T + 1 steps."""
+    weight_func = post_function(method)
+    steps = np.arange(T + 1)[:n]
+    if method == "power":
+        return [weight_func(step, T, 1.0, 2) for step in steps]
+    return [weight_func(step, T, 1.0) for step in steps]
+
+
+def dynamic_weight(step, total_steps, max_weight=1.0, method="linear", a=2):
+    """One step with `math` scalar math (the math loop)."""
+    if method == "linear":
+        return max_weight * step / total_steps
+    elif method == "cosine":
+        return max_weight * (1 - math.cos(math.pi * step / total_steps)) / 2
+    elif method == "power":
+        return max_weight * (step / total_steps) ** a
+    elif method == "exponential":
+        return max_weight * (1 - math.exp(-step / (total_steps / 4)))
+    raise ValueError(f"Unknown method: {method}")
+
+
+def math_loop(method, T, n):
+    return [dynamic_weight(t, T, method=method) for t in range(n)]
+
+
+# The bare numpy expressions, written like the source post's formulas.
+BARE = {
+    "linear": lambda T, w=1.0: w * (np.arange(T + 1) / T),
+    "cosine": lambda T, w=1.0: w * (1 - np.cos(np.pi * np.arange(T + 1) / T)) / 2,
+    "power": lambda T, w=1.0, a=2.0: w * (np.arange(T + 1) / T) ** a,
+    "exponential": lambda T, w=1.0: w * (1 - np.exp(-np.arange(T + 1) / (T / 4))),
+}
+
+
+def best(fn, number, repeats=REPEATS):
+    """Best time of one call of ``fn`` over ``repeats`` runs of ``number`` calls."""
+    return min(timeit.repeat(fn, number=number, repeat=repeats, timer=CLOCK)) / number
+
+
+def calls_for(fn, seconds=0.04):
+    """How many calls of ``fn`` take about ``seconds`` (at least 1)."""
+    t0 = CLOCK()
+    fn()
+    once = max(CLOCK() - t0, 1e-7)
+    return max(1, int(seconds / once))
+
+
+def time_loop(run, method, T):
+    """(seconds for all T + 1 steps, number of steps actually timed) of ``run``."""
+    probe = min(T + 1, 20_000)
+    per_step = best(lambda: run(method, T, probe), 1, 2) / probe
+    repeats = 3
+    n = T + 1
+    if per_step * n * repeats > LOOP_BUDGET:
+        n = max(probe, int(LOOP_BUDGET / repeats / per_step))
+    return best(lambda: run(method, T, n), 1, repeats) * (T + 1) / n, n
+
+
+def minor_faults():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+
+
+def allocator_warm_up():
+    """(seconds, page faults) of a cold `schedule` at the largest T; then warm glibc up.
+
+    glibc returns freed blocks above its mmap threshold to the OS, so while the threshold
+    is low every multi-MB numpy array is fresh memory and pays first-touch page faults
+    (milliseconds at T = 1e6 on a VM). Freeing one mmapped block raises the thresholds
+    (up to 32 MB), after which freed arrays are kept and reused: the steady state of any
+    long-running process, and the same for `schedule` and the bare expression.
+    """
+    T = max(TOTALS)
+    before = minor_faults()
+    cold = best(lambda: dw.schedule("linear", T), 5)
+    faults = (minor_faults() - before) / (5 * REPEATS)
+    block = np.ones(24 * 2**20 // 8)
+    del block
+    return cold, faults
+
+
+def fmt_time(seconds):
+    for unit, scale in (("s", 1), ("ms", 1e-3), ("us", 1e-6), ("ns", 1e-9)):
+        if seconds >= scale:
+            return f"{seconds / scale:7.2f} {unit:2}"
+    return f"{seconds / 1e-9:7.2f} ns"
+
+
+def check_bare_matches():
+    """The bare expressions compute the same numbers as `schedule` (else the ratio is moot)."""
+    for m in METHODS:
+        np.testing.assert_allclose(BARE[m](1000), dw.schedule(m, 1000), rtol=0, atol=1e-12)
+        for run in (loop, math_loop):
+            np.testing.assert_allclose(run(m, 1000, 1001), dw.schedule(m, 1000),
+                                       rtol=0, atol=1e-12)
+
+
+def main():
+    check_bare_matches()
+    print(f"dynweights {dw.__version__} benchmark: numpy {np.__version__}, "
+          f"Python {platform.python_version()}, {os.cpu_count()} CPUs "
+          f"({platform.machine()}); CPU time, best of {REPEATS} repeats (loops: best of 3)")
+    print("loop      = the source post's per-step lambda (numpy scalar math) over "
+          "np.arange(T + 1)\n"
+          "math loop = the same per step with `math` and Python ints (fastest pure Python)\n"
+          "bare      = the source post's formula as one numpy expression, no checks\n")
+    cold, cold_faults = allocator_warm_up()
+    print(f"Memory: before warm-up, dw.schedule('linear', {max(TOTALS):g}) took "
+          f"{fmt_time(cold).strip()} with {cold_faults:.0f} page faults per call (glibc gave "
+          "each\nfreed 8 MB array back to the OS, so every new one was fresh memory); one "
+          "24 MB array allocated\nand freed first raises glibc's thresholds so that freed "
+          "arrays are reused, for schedule and bare alike.\n")
+    header = (f"{'T':>9}  {'method':<12} {'loop':>11} {'math loop':>11} {'schedule':>10}"
+              f"  {'bare numpy':>10}  {'loop/sched':>10} {'math/sched':>10} {'sched/bare':>10}")
+    print(header)
+    print("-" * len(header))
+    rows, notes = [], []
+    for T in TOTALS:
+        for m in METHODS:
+            t_loop, n = time_loop(loop, m, T)
+            t_math, n_math = time_loop(math_loop, m, T)
+            sched = lambda: dw.schedule(m, T)  # noqa: E731
+            bare = lambda: BARE[m](T)  # noqa: E731
+            # interleave the two so that a load spike on the machine hits both alike
+            number = calls_for(bare)
+            t_sched, t_bare = math.inf, math.inf
+            for _ in range(REPEATS):
+                t_sched = min(t_sched, best(sched, number, 1))
+                t_bare = min(t_bare, best(bare, number, 1))
+            marks = []
+            for label, k in (("loop", n), ("math loop", n_math)):
+                marks.append("*" if k < T + 1 else " ")
+                if k < T + 1:
+                    notes.append(f"* {label} for {m} at T={T:g}: timed on the first {k} steps "
+                                 f"and scaled by (T + 1) / {k} = {(T + 1) / k:.2f}")
+            rows.append((T, m, t_loop / t_sched, t_sched / t_bare))
+            print(f"{T:>9}  {m:<12} {fmt_time(t_loop)}{marks[0]} {fmt_time(t_math)}{marks[1]} "
+                  f"{fmt_time(t_sched)}  {fmt_time(t_bare)}  {t_loop / t_sched:9.1f}x "
+                  f"{t_math / t_sched:9.1f}x {t_sched / t_bare:9.2f}x")
+    for note in notes:
+        print(note)
+
+    # Where the exponential's time goes: dynweights uses -expm1(-x) (accurate near t = 0),
+    # the post 1 - exp(-x); numpy's expm1 is slower than its exp.
+    T = max(TOTALS)
+    x = -4.0 * (np.arange(T + 1) / T)
+    same = lambda: 1.0 * -np.expm1(-4.0 * (np.arange(T + 1, dtype=np.float64) / T))  # noqa
+    number = calls_for(lambda: np.expm1(x))
+    t_exp = t_expm1 = t_sched = t_same = math.inf
+    for _ in range(REPEATS):
+        t_exp = min(t_exp, best(lambda: np.exp(x), number, 1))
+        t_expm1 = min(t_expm1, best(lambda: np.expm1(x), number, 1))
+        t_sched = min(t_sched, best(lambda: dw.schedule("exponential", T), number, 1))
+        t_same = min(t_same, best(same, number, 1))
+    print(f"\nexponential at T={T:g}: np.exp {fmt_time(t_exp)}, np.expm1 {fmt_time(t_expm1)} "
+          f"({t_expm1 / t_exp:.2f}x); schedule / bare expm1 expression "
+          f"w * -expm1(-rate * p) = {t_sched / t_same:.2f}x")
+
+    # scalar calls
+    t, T, w = 250, 1000, 0.5
+    env = {"dw": dw, "math": math, "cos": math.cos, "pi": math.pi, "t": t, "T": T, "w": w}
+    stmts = {
+        'dw.weight("cosine", t, T, w)': 'dw.weight("cosine", t, T, w)',
+        "dw.cosine(t, T, w)": "dw.cosine(t, T, w)",
+        "inline math": "w * (1 - cos(pi * t / T)) / 2",
+    }
+    print(f"\nScalar calls (t={t}, T={T}, w={w}); best of {REPEATS} repeats")
+    times = {}
+    for label, stmt in stmts.items():
+        timer = timeit.Timer(stmt, globals=env, timer=CLOCK)
+        number = max(1, timer.autorange()[0] // 4)
+        times[label] = min(timer.repeat(REPEATS, number)) / number
+        print(f"  {label:<30} {fmt_time(times[label])}")
+    inline = times["inline math"]
+    print(f"  ratio dw.weight / inline = {times[list(stmts)[0]] / inline:.1f}x, "
+          f"dw.cosine / inline = {times['dw.cosine(t, T, w)'] / inline:.1f}x "
+          "(validation of every argument; no target)")
+
+    # targets
+    big = [(m, r) for T, m, r, _ in rows if T == max(TOTALS)]
+    worst_loop = min(big, key=lambda x: x[1])
+    worst_bare = max(rows, key=lambda x: x[3])
+    ok_loop = worst_loop[1] >= TARGET_LOOP
+    ok_bare = worst_bare[3] <= TARGET_BARE
+    print("\nTargets")
+    print(f"  schedule >= {TARGET_LOOP:g}x faster than the loop at T={max(TOTALS):g}, every "
+          f"method: {'met' if ok_loop else 'NOT met'} (lowest {worst_loop[1]:.1f}x, "
+          f"{worst_loop[0]})")
+    print(f"  schedule within {TARGET_BARE:g}x of the bare numpy expression, every method and "
+          f"T: {'met' if ok_bare else 'NOT met'} (highest {worst_bare[3]:.2f}x, "
+          f"{worst_bare[1]} at T={worst_bare[0]:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
