@@ -13,7 +13,8 @@ whether the targets of the README are met; asserts nothing (timings are noisy).
 Each time is the best of several repeats (timeit; garbage collection off while timing),
 measured as CPU time of this process (time.process_time), so that other programs
 competing for the CPU inflate it less than wall-clock time (numpy's elementwise
-operations run on one thread, so CPU time is the time of the computation).
+operations run on one thread, so CPU time is the time of the computation). glibc's
+allocator is warmed up first (see `allocator_warm_up`); the cold cost is printed too.
 """
 
 import math
