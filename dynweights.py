@@ -124,6 +124,7 @@ def _cycles(cycles):
         raise TypeError(f"cycles must be an integer, got {cycles!r}")
     if cycles < 1:
         raise ValueError(f"cycles must be >= 1, got {cycles!r}")
+    _finite("cycles", cycles)  # an int beyond the float range cannot scale p
     return int(cycles)
 
 

@@ -639,7 +639,7 @@ BAD = [
       for fn, args in [(dw.weight, (m, 1, 10)), (dw.schedule, (m, 10))]],
     # cycles, ratio
     *[(call(fn, *args, cycles=value), ValueError, ["cycles", shown])
-      for value, shown in [(0, "0"), (-2, "-2")]
+      for value, shown in [(0, "0"), (-2, "-2"), (10**400, "finite")]
       for fn, args in [(dw.weight, ("cyclical", 1, 10)), (dw.cyclical, (1, 10)),
                        (dw.schedule, ("cyclical", 10))]],
     *[(call(fn, *args, cycles=value), TypeError, ["cycles", shown])
