@@ -415,15 +415,16 @@ def step_at(method, level, total_steps, max_weight=1.0, **params):
     return hi
 
 
-def mean_weight(method, total_steps, max_weight=1.0, **params):
-    """The mean weight over [0, T]: the trapezoid rule on `schedule`, divided by T.
+def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
+    """The mean weight over [0, T]: the trapezoid rule on `schedule`, divided by T
+    (of the decay made from the ramp, if ``decay`` is given).
 
     Its error against the integral is O(1/T^2).
 
     >>> mean_weight("linear", 10)
     0.5
     """
-    values = schedule(method, total_steps, max_weight, **params)
+    values = schedule(method, total_steps, max_weight, decay, **params)
     # fsum: the exactly rounded sum, so no rounding error piles up over 10^6 terms
     return (math.fsum(values) - float(values[0] + values[-1]) / 2) / (len(values) - 1)
 
