@@ -1,0 +1,131 @@
+"""Binder readiness: what mybinder.org would build from this repository, checked offline.
+
+`jupyter-repo2docker --no-build --debug .` (the tool Binder runs) prints the Dockerfile it
+would build without needing Docker. The repository must be built by the conda build pack
+from the root `environment.yml`, then run the executable `postBuild` on the copied repo,
+and the README's Binder badge must open JupyterLab on the overview notebook.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_NOTEBOOK = "notebooks/00_overview.ipynb"
+# https://mybinder.org/v2/gh/<owner>/<repo>/<ref>?labpath=<url-encoded path>
+BADGE_URL = re.compile(r"https://mybinder\.org/v2/gh/[^\s)\"'<>]+")
+R2D_TIMEOUT = 120  # s; it takes about a second
+
+IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
+    ".pytest_cache", ".hypothesis", "build", "dist")
+
+
+def _repo2docker():
+    here = Path(sys.executable).with_name("jupyter-repo2docker")
+    found = str(here) if here.exists() else shutil.which("jupyter-repo2docker")
+    assert found, ("jupyter-repo2docker is missing: it comes with the test extra, "
+                   "`pip install -e '.[notebooks,test]'`")
+    return found
+
+
+@pytest.fixture(scope="module")
+def repo_copy(tmp_path_factory):
+    """The working tree without .git, .venv and caches, as repo2docker's input."""
+    copy = tmp_path_factory.mktemp("binder") / "repo"
+    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    return copy
+
+
+@pytest.fixture(scope="module")
+def r2d(repo_copy):
+    """stdout (the Dockerfile) and stderr (the log) of repo2docker --no-build --debug."""
+    result = subprocess.run([_repo2docker(), "--no-build", "--debug", "."], cwd=repo_copy,
+                            capture_output=True, text=True, timeout=R2D_TIMEOUT,
+                            stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, (
+        f"repo2docker exited with {result.returncode}:\n{result.stderr[-3000:]}")
+    return result.stdout, result.stderr
+
+
+@pytest.mark.filterwarnings("ignore:pythonjsonlogger.jsonlogger has been moved")
+def test_repo2docker_picks_the_conda_build_pack(repo_copy, r2d, monkeypatch):
+    from repo2docker.app import Repo2Docker
+    from repo2docker.buildpacks import CondaBuildPack
+
+    # The same choice repo2docker makes before rendering: the first build pack that
+    # detects its files, in its order of precedence.
+    app = Repo2Docker()
+    monkeypatch.chdir(repo_copy)
+    picked = next((bp for bp in (BP(base_image=app.base_image) for BP in app.buildpacks)
+                   if bp.detect()), None)
+    assert type(picked) is CondaBuildPack, (
+        f"repo2docker would use {type(picked).__name__}, not CondaBuildPack")
+
+    dockerfile, log = r2d
+    python = re.search(r"^\s*-\s*python\s*=\s*([\d.]+)\s*$",
+                       (ROOT / "environment.yml").read_text(), re.MULTILINE)
+    assert python, "environment.yml pins no python version"
+    assert f"Building conda environment for python={python.group(1)}" in log, log
+    assert "src/environment.yml" in dockerfile
+    assert re.search(r'env update -p \$\{NB_PYTHON_PREFIX\} --file "environment.yml"',
+                     dockerfile), "the Dockerfile does not build environment.yml"
+
+
+def test_repo2docker_runs_postbuild_after_copying_the_repo(r2d):
+    dockerfile, _ = r2d
+    lines = [line.strip() for line in dockerfile.splitlines()]
+    assert "RUN ./postBuild" in lines, "the Dockerfile does not run postBuild"
+    copy_repo = next((i for i, line in enumerate(lines)
+                      if re.fullmatch(r"COPY (--chown=\S+ )?src/ \$\{REPO_DIR\}/", line)), None)
+    assert copy_repo is not None, "the Dockerfile does not copy the repository"
+    # postBuild installs dynweights from the repository, so it must run after the copy
+    assert copy_repo < lines.index("RUN ./postBuild")
+
+
+def test_postbuild_is_an_executable_script():
+    post_build = ROOT / "postBuild"
+    assert post_build.is_file()
+    assert post_build.read_text().startswith("#!"), "postBuild needs a shebang line"
+    assert os.access(post_build, os.X_OK), "postBuild is not executable (chmod +x postBuild)"
+    # Binder clones the repository: the executable bit must be in git too.
+    if (ROOT / ".git").exists() and shutil.which("git"):
+        staged = subprocess.run(["git", "ls-files", "-s", "postBuild"], cwd=ROOT,
+                                capture_output=True, text=True).stdout
+        if staged:
+            assert staged.startswith("100755"), (
+                f"postBuild is not executable in git: {staged.strip()} "
+                "(git update-index --chmod=+x postBuild)")
+
+
+def _badges():
+    readme = (ROOT / "README.md").read_text()
+    return readme, BADGE_URL.findall(readme)
+
+
+def test_readme_binder_badge_opens_the_overview_notebook():
+    readme, urls = _badges()
+    assert urls, ("README.md has no Binder badge: add "
+                  "[![Binder](https://mybinder.org/badge_logo.svg)]"
+                  "(https://mybinder.org/v2/gh/OWNER/REPO/HEAD?labpath="
+                  "notebooks%2F00_overview.ipynb)")
+    assert "https://mybinder.org/badge_logo.svg" in readme
+    for url in urls:
+        parts = urlsplit(url)
+        path = parts.path.split("/")  # ['', 'v2', 'gh', owner, repo, ref...]
+        assert len(path) >= 6 and all(path[3:6]), f"badge URL lacks owner/repo/ref: {url}"
+        labpath = parse_qs(parts.query).get("labpath")
+        assert labpath, f"badge URL has no ?labpath= (JupyterLab would open on the " \
+                        f"file browser, not a notebook): {url}"
+        target = unquote(labpath[0])
+        assert (ROOT / target).is_file(), f"badge labpath names a missing file: {target}"
+        assert target == DEFAULT_NOTEBOOK, (
+            f"Binder should open {DEFAULT_NOTEBOOK} by default, the badge opens {target}")
