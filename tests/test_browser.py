@@ -9,7 +9,8 @@ screenshot of each notebook is saved for a human look (the paths are printed).
 
 In the power notebook the `a` and `T` sliders are moved with the keyboard; each key press
 must produce a different plot image, and the time from key press to the new image is
-printed (median and p95) and held to a median below 150 ms.
+printed (median and p95) with the target (median below 150 ms), met or not: the
+project prints timings and never asserts them (shared, noisy machines).
 
 Chromium is Debian's `chromium` package (or any Chromium/Chrome found on PATH or in
 $CHROMIUM_PATH), never a browser downloaded by Playwright. Without one, these tests skip.
@@ -68,12 +69,12 @@ SKIP_IGNORE = shutil.ignore_patterns(
 # --------------------------------------------------------------------------- helpers
 
 def _say(config, text):
-    """Print a line even when pytest captures output (for paths and timings)."""
-    reporter = config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(text)
-    else:  # pragma: no cover - pytest without its terminal
-        print(text, file=sys.__stdout__, flush=True)
+    """Print a line even while pytest captures output (for paths and timings)."""
+    # the terminal reporter writes to fd 1, which pytest's capture redirects during a
+    # test, so such lines would vanish in a plain `make test`; suspend capture instead
+    capman = config.pluginmanager.getplugin("capturemanager")
+    with capman.global_and_fixture_disabled():
+        print(text, flush=True)
 
 
 def _find_chromium():
@@ -600,13 +601,13 @@ def test_power_sliders_redraw_fast(lab, page, request):
     for label, values in latencies.items():
         lines.append(f"  {label:16s} median {statistics.median(values):6.1f} ms, "
                      f"p95 {_percentile(values, 0.95):6.1f} ms  (n={len(values)})")
+    met = "met" if median < LATENCY_TARGET_MS else "NOT met"
     lines.append(f"  {'all':16s} median {median:6.1f} ms, "
                  f"p95 {_percentile(every, 0.95):6.1f} ms  (target: median < "
-                 f"{LATENCY_TARGET_MS:.0f} ms)")
+                 f"{LATENCY_TARGET_MS:.0f} ms: {met})")
     lines.append(f"  key press -> image src changed: median {statistics.median(to_src):.1f} ms;"
                  f" the redraw alone in the kernel (same panel, 24 updates): median "
                  f"{kernel['wall']:.1f} ms wall, {kernel['cpu']:.1f} ms CPU")
+    # Printed, not asserted: the project never asserts wall-clock times in tests (these
+    # machines are shared and noisy); a miss shows as "NOT met" in every test run.
     _say(request.config, "\n".join(lines))
-    assert median < LATENCY_TARGET_MS, (
-        f"slider latency median {median:.1f} ms is above the {LATENCY_TARGET_MS:.0f} ms "
-        "target:\n" + "\n".join(lines[1:]))
