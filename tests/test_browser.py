@@ -68,11 +68,17 @@ SKIP_IGNORE = shutil.ignore_patterns(
 
 # --------------------------------------------------------------------------- helpers
 
-def _say(config, text):
-    """Print a line even while pytest captures output (for paths and timings)."""
-    # the terminal reporter writes to fd 1, which pytest's capture redirects during a
-    # test, so such lines would vanish in a plain `make test`; suspend capture instead
-    capman = config.pluginmanager.getplugin("capturemanager")
+def _say(request, text):
+    """Report a line (paths, timings) in pytest's terminal summary.
+
+    A test's lines travel in its report's user_properties, so they reach the summary
+    from pytest-xdist workers too (tests/conftest.py prints them); a fixture's line
+    is printed at once, pytest's output capture suspended.
+    """
+    if hasattr(request.node, "user_properties"):
+        request.node.user_properties.append(("dynweights-report", text))
+        return
+    capman = request.config.pluginmanager.getplugin("capturemanager")
     with capman.global_and_fixture_disabled():
         print(text, flush=True)
 
@@ -203,7 +209,7 @@ def lab(chromium_executable, tmp_path_factory, request):
                     pytest.fail(f"JupyterLab did not answer /api/status within "
                                 f"{SERVER_START_TIMEOUT} s:\n{_tail(log_path)}")
                 time.sleep(0.3)
-        _say(request.config, f"\nJupyterLab {server.base} serving {root} (log: {log_path})")
+        _say(request, f"\nJupyterLab {server.base} serving {root} (log: {log_path})")
         yield server
     finally:
         server.stop()
@@ -231,7 +237,7 @@ def screenshots(request):
         folder = tempfile.mkdtemp(prefix="dynweights-screenshots-")
     folder = Path(folder)
     yield folder
-    _say(request.config, f"\nnotebook screenshots: {folder}")
+    _say(request, f"\nnotebook screenshots: {folder}")
 
 
 def _load_lab(page, lab):
@@ -478,7 +484,7 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, page, screenshots, request):
     shot = screenshots / f"{notebook.stem}.png"
     full_page_screenshot(page, shot)
     stderr = sum(o.get("name") == "stderr" for c in state["cells"] for o in c["outputs"])
-    _say(request.config,
+    _say(request,
          f"\n{notebook.name}: opened in {opened:.1f} s, ran in {ran:.1f} s; "
          f"{len(images)} images ({sum(i['widget'] for i in images)} in widgets), "
          f"{stderr} stderr outputs, {len(page.js_errors) - js_errors} page errors; "
@@ -610,4 +616,4 @@ def test_power_sliders_redraw_fast(lab, page, request):
                  f"{kernel['wall']:.1f} ms wall, {kernel['cpu']:.1f} ms CPU")
     # Printed, not asserted: the project never asserts wall-clock times in tests (these
     # machines are shared and noisy); a miss shows as "NOT met" in every test run.
-    _say(request.config, "\n".join(lines))
+    _say(request, "\n".join(lines))
