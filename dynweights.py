@@ -98,8 +98,6 @@ def _steps(step):
         if np.isinf(arr).any():
             raise ValueError("step must be finite, got inf")
         return arr
-    if isinstance(step, np.ndarray):  # 0-d array
-        step = step.item()
     value = _real("step", step)
     if not value >= 0:
         raise ValueError(f"step must be >= 0 and not NaN, got {step!r}")
@@ -136,8 +134,8 @@ def _ratio(ratio):
 
 
 # --------------------------------------------------------------------------- ramps
-# Each public ramp validates, computes p, and calls its formula on p. The formulas
-# take p in [0, 1] and are shared with `schedule`, which builds p itself.
+# Each formula takes p in [0, 1]: `weight` (which every public ramp calls) gets p from
+# the validated step, `schedule` builds all T + 1 values of p at once.
 
 def _linear(p, w):
     return w * p
@@ -377,13 +375,11 @@ def decay(method, step, total_steps, max_weight=1.0, by="reversal", **params):
     checked = _params(method, params)
     how = _decay_kind(by, "by")
     t = _steps(step)
-    p = _progress(t, total_steps)
+    T = _positive("total_steps", total_steps)
     w = _finite("max_weight", max_weight)
-    if how == "reversal":  # p of step T - t, computed as in `schedule` (exact at cycle edges)
-        T = float(total_steps)
-        p = (T - (np.minimum(t, T) if isinstance(t, np.ndarray) else min(t, T))) / T
-    value = formula(p, w, **checked) if how == "reversal" else w - formula(p, w, **checked)
-    return _out(value, t)
+    if how == "reversal":  # the ramp at step T - t, its p computed as `schedule` does
+        return _out(formula(_progress(T - np.minimum(t, T), T), w, **checked), t)
+    return _out(w - formula(_progress(t, T), w, **checked), t)
 
 
 # --------------------------------------------------------------------------- properties
