@@ -458,9 +458,8 @@ def plot_schedules(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, ax=No
         _, ax = plt.subplots(figsize=(10, 6))
     steps = np.arange(_total_steps_int(total_steps) + 1)
     for method, own in routed.items():
-        label = _label(method, own) if labels else method.replace("_", " ").capitalize()
         ax.plot(steps, schedule(method, total_steps, max_weight, **own),
-                label=label, color=COLORS[method])
+                label=_label(method, own if labels else {}), color=COLORS[method])
     ax.set_title("Dynamic Weights Over Training Steps")
     ax.set_xlabel("Training Steps")
     ax.set_ylabel("Weight")
@@ -534,28 +533,28 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
     """
     import ipywidgets as widgets
 
-    methods = tuple(methods)
     routed = _route(methods, params)
     start = {}
-    for m in methods:
-        for name, default in PARAMS[m].items():
-            start.setdefault(name, params.get(name, default))
+    for m, own in routed.items():  # validated here: a slider would clamp a bad value
+        start.update(_params(m, own))
+    total_steps = _total_steps_int(total_steps)
+    max_weight = _positive("max_weight", max_weight)
     common = dict(continuous_update=True, style={"description_width": "initial"},
                   layout=widgets.Layout(width="420px"))
     sliders = {
-        "total_steps": widgets.IntSlider(value=int(total_steps), min=1,
-                                         max=max(int(total_steps), int(max_total_steps)),
+        "total_steps": widgets.IntSlider(value=total_steps, min=1,
+                                         max=max(total_steps, int(max_total_steps)),
                                          description="T (total steps)", **common),
-        "max_weight": widgets.FloatSlider(value=float(max_weight), min=0.1,
-                                          max=max(2.0, float(max_weight)), step=0.1,
+        "max_weight": widgets.FloatSlider(value=max_weight, min=min(0.1, max_weight),
+                                          max=max(2.0, max_weight), step=0.1,
                                           description="w (max weight)", **common),
     }
     # a linear slider: a log slider snaps a = 2 to 10^0.30 = 1.99526 and redraws
-    make = {"a": lambda v: widgets.FloatSlider(value=v, min=0.1, max=max(6.0, v), step=0.05,
-                                               description="a (power)", **common),
-            "rate": lambda v: widgets.FloatSlider(value=v, min=0.1, max=10, step=0.1,
-                                                  description="rate", **common),
-            "cycles": lambda v: widgets.IntSlider(value=v, min=1, max=10,
+    make = {"a": lambda v: widgets.FloatSlider(value=v, min=min(0.1, v), max=max(6.0, v),
+                                               step=0.05, description="a (power)", **common),
+            "rate": lambda v: widgets.FloatSlider(value=v, min=min(0.1, v), max=max(10.0, v),
+                                                  step=0.1, description="rate", **common),
+            "cycles": lambda v: widgets.IntSlider(value=v, min=1, max=max(10, v),
                                                   description="cycles", **common),
             "ratio": lambda v: widgets.FloatSlider(value=v, min=0.05, max=1, step=0.05,
                                                    description="ratio", **common)}
@@ -572,8 +571,7 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
             ax = fig.add_subplot()
             ax.set_title(title(total_steps, max_weight, values))  # room for it in the layout
             for m in routed:
-                lines[m], = ax.plot([], [], color=COLORS[m],
-                                    label=m.replace("_", " ").capitalize())
+                lines[m], = ax.plot([], [], color=COLORS[m], label=_label(m, {}))
             ax.set_xlabel("Training Steps")
             ax.set_ylabel("Weight")
             ax.grid(True)

@@ -813,6 +813,29 @@ def test_explore_rejects_unknown_shared_params_and_methods(plt):
         dw.explore(("linear", "nope"))
 
 
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"a": -1}, ValueError, ["a", "-1"]),
+    ({"rate": 0}, ValueError, ["rate", "0"]),
+    ({"total_steps": 0}, ValueError, ["total_steps", "0"]),
+    ({"total_steps": 10.5}, ValueError, ["total_steps", "10.5"]),
+    ({"max_weight": -1.0}, ValueError, ["max_weight", "-1.0"]),
+    ({"max_weight": float("nan")}, ValueError, ["max_weight", "nan"]),
+])
+def test_explore_rejects_bad_starting_values(plt, kwargs, error, words):
+    # a slider would clamp these to its range without a word
+    with pytest.raises(error) as info:
+        dw.explore(dw.BASIC_METHODS, **kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_explore_sliders_reach_the_starting_values(plt):
+    sliders = _sliders(dw.explore(dw.METHODS, max_weight=0.05, a=8.0, rate=20.0, cycles=12))
+    values = {name: s.value for name, s in sliders.items()}
+    assert values["w (max weight)"] == 0.05 and values["a (power)"] == 8.0
+    assert values["rate"] == 20.0 and values["cycles"] == 12
+
+
 def test_slider_panel_is_generic(plt):
     import ipywidgets as widgets
 
