@@ -836,6 +836,20 @@ def test_explore_sliders_reach_the_starting_values(plt):
     assert values["rate"] == 20.0 and values["cycles"] == 12
 
 
+def test_explore_partial_redraw_matches_a_fresh_panel(plt):
+    # moving a redraws only the lines over a cached background: no trace of the old
+    # curve may remain, so the image must equal a new panel's drawn at the new values
+    box = dw.explore(("power", "exponential"), a=2.0, rate=4.0)
+    sliders = _sliders(box)
+    sliders["a (power)"].value = 3.5
+    sliders["rate"].value = 1.5
+    fresh = dw.explore(("power", "exponential"), a=3.5, rate=1.5)
+    assert bytes(_image(box).value) == bytes(_image(fresh).value)
+    sliders["T (total steps)"].value = 40  # new axes, then back: a full redraw each time
+    sliders["T (total steps)"].value = 100
+    assert bytes(_image(box).value) == bytes(_image(fresh).value)
+
+
 def test_slider_panel_is_generic(plt):
     import ipywidgets as widgets
 
