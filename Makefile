@@ -28,7 +28,8 @@ $(VENV)/.test: pyproject.toml | $(PY)
 
 lab: $(VENV)/.notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	    $(AS_ROOT) $(LAB_ARGS) notebooks/00_overview.ipynb
+	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_overview.ipynb \
+	    $(AS_ROOT) $(LAB_ARGS)
 
 test: $(VENV)/.test
 	$(PY) -m pytest
