@@ -11,8 +11,10 @@ array([0. , 0.5, 1. , 1.5, 2. ])
 
 Every ramp is evaluated as one numpy expression of ``p``, so a scalar step and an
 array of steps go through the same code. Steps past ``T`` hold the final value.
-Only numpy is imported here; the plot and widget helpers import matplotlib and
-ipywidgets when called.
+Only numpy is imported here. The plot, slider and figure helpers (`plot_schedules`,
+`explore`, `slider_panel`, `markdown_table`, `write_figures`) live in
+dynweights_display.py, are reachable as ``dynweights.explore`` and so on, and import
+matplotlib and ipywidgets when called.
 """
 
 from __future__ import annotations
@@ -425,269 +427,26 @@ def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
     return (math.fsum(values) - float(values[0] + values[-1]) / 2) / (len(values) - 1)
 
 
-# --------------------------------------------------------------------------- plots
-
-def _route(methods, params):
-    """Split shared keyword params (e.g. a, rate) among the methods that take them."""
-    methods = tuple(_method(m) for m in methods)
-    known = {name for m in methods for name in PARAMS[m]}
-    for name in params:
-        if name not in known:
-            raise TypeError(f"unexpected parameter {name!r}: none of "
-                            f"{', '.join(methods)} takes it")
-    return {m: {k: v for k, v in params.items() if k in PARAMS[m]} for m in methods}
+# --------------------------------------------------------------------------- display
+# Plots, sliders and figures live in dynweights_display.py (which imports this module);
+# they are reachable from here too, loaded on first use.
+_DISPLAY = ("plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures",
+            "main")
 
 
-def _label(method, params):
-    name = method.replace("_", " ").capitalize()
-    shown = ", ".join(f"{k}={v:g}" for k, v in params.items())
-    return f"{name} ({shown})" if shown else name
+def __getattr__(name):
+    if name in _DISPLAY:
+        import dynweights_display
+
+        return getattr(dynweights_display, name)
+    raise AttributeError(f"module 'dynweights' has no attribute {name!r}")
 
 
-def plot_schedules(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, ax=None,
-                   labels=False, **params):
-    """Draw each method's schedule over steps 0..T on ``ax`` (a new figure if None).
-
-    Shared ``params`` (e.g. ``a=3``, ``rate=2``) go to the methods that take them;
-    ``labels=True`` puts the parameters into the legend. Returns the Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    routed = _route(methods, params)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 6))
-    steps = np.arange(_total_steps_int(total_steps) + 1)
-    for method, own in routed.items():
-        ax.plot(steps, schedule(method, total_steps, max_weight, **own),
-                label=_label(method, own if labels else {}), color=COLORS[method])
-    ax.set_title("Dynamic Weights Over Training Steps")
-    ax.set_xlabel("Training Steps")
-    ax.set_ylabel("Weight")
-    ax.legend()
-    ax.grid(True)
-    return ax
-
-
-# --------------------------------------------------------------------------- widgets
-
-def markdown_table(header, rows):
-    """A Markdown table (IPython display object) from a header and rows of cells."""
-    from IPython.display import Markdown
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-    return Markdown("\n".join(lines))
-
-
-def _png(fig):
-    import io
-
-    buf = io.BytesIO()
-    # no Software/date metadata: the same figure gives the same bytes; zlib level 3
-    # instead of 6 encodes a 640 x 360 panel in 7 ms instead of 11 (20 % more bytes)
-    fig.savefig(buf, format="png", metadata={"Software": None},
-                pil_kwargs={"compress_level": 3})
-    return buf.getvalue()
-
-
-def _png_of(canvas):
-    """PNG bytes of what an Agg canvas holds now (no metadata, zlib level 3)."""
-    import io
-
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
-                                                            compress_level=3)
-    return buf.getvalue()
-
-
-def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80):
-    """A live figure under sliders, for any experiment: returns an ipywidgets.VBox.
-
-    ``sliders`` maps names to ipywidgets value widgets; ``draw(fig, **values)`` draws
-    the matplotlib Figure ``fig`` for the current values (it may clear it, or update the
-    artists it made on its first call). It runs once now and on every slider change.
-    It may return PNG bytes it rendered itself (`explore` does, to redraw only its
-    lines while the axes stay the same); if it returns None, ``fig`` is saved as PNG.
-    The figure is shown as an ``ipywidgets.Image`` of PNG bytes: one Figure, updated in
-    place (no pile-up of figures, no flicker), and a notebook re-executed by nbval gives
-    the same outputs as the stored ones, which `interact` does not.
-    """
-    import ipywidgets as widgets
-    from matplotlib.figure import Figure
-    from matplotlib.layout_engine import PlaceHolderLayoutEngine
-
-    fig = Figure(figsize=figsize, dpi=dpi)
-    image = widgets.Image(format="png")
-
-    def redraw(change=None):
-        png = draw(fig, **{name: s.value for name, s in sliders.items()})
-        if png is None:
-            if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
-                # left by fig.tight_layout(); with it, savefig draws the figure twice
-                # (measured: 54 -> 39 ms per PNG), and the layout is already fixed
-                fig.set_layout_engine(None)
-            png = _png(fig)
-        image.value = png
-
-    redraw()
-    for s in sliders.values():
-        s.observe(redraw, names="value")
-    controls = list(sliders.values())
-    rows = [widgets.HBox(controls[i:i + 2]) for i in range(0, len(controls), 2)]
-    return widgets.VBox(rows + [image])
-
-
-def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
-            max_total_steps=1000, figsize=(8, 4.5), dpi=80, **params):
-    """Sliders for T and w (and a, rate, cycles, ratio where a method takes them)
-    above a live plot of the schedules of ``methods``. Returns an ipywidgets.VBox.
-
-    Starting values: ``total_steps``, ``max_weight`` and ``params`` (e.g. ``a=3``).
-    Each change updates the lines' data in one Figure (see `slider_panel`).
-    """
-    import ipywidgets as widgets
-
-    routed = _route(methods, params)
-    start = {}
-    for m, own in routed.items():  # validated here: a slider would clamp a bad value
-        start.update(_params(m, own))
-    total_steps = _total_steps_int(total_steps)
-    max_weight = _positive("max_weight", max_weight)
-    common = dict(continuous_update=True, style={"description_width": "initial"},
-                  layout=widgets.Layout(width="420px"))
-    sliders = {
-        "total_steps": widgets.IntSlider(value=total_steps, min=1,
-                                         max=max(total_steps, int(max_total_steps)),
-                                         description="T (total steps)", **common),
-        "max_weight": widgets.FloatSlider(value=max_weight, min=min(0.1, max_weight),
-                                          max=max(2.0, max_weight), step=0.1,
-                                          description="w (max weight)", **common),
-    }
-    # a linear slider: a log slider snaps a = 2 to 10^0.30 = 1.99526 and redraws
-    make = {"a": lambda v: widgets.FloatSlider(value=v, min=min(0.1, v), max=max(6.0, v),
-                                               step=0.05, description="a (power)", **common),
-            "rate": lambda v: widgets.FloatSlider(value=v, min=min(0.1, v), max=max(10.0, v),
-                                                  step=0.1, description="rate", **common),
-            "cycles": lambda v: widgets.IntSlider(value=v, min=1, max=max(10, v),
-                                                  description="cycles", **common),
-            "ratio": lambda v: widgets.FloatSlider(value=v, min=0.05, max=1, step=0.05,
-                                                   description="ratio", **common)}
-    for name, value in start.items():
-        sliders[name] = make[name](value)
-    lines, drawn = {}, {}
-
-    def draw(fig, total_steps, max_weight, **values):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        if not lines:  # first call: build the axes once, later calls move the data
-            FigureCanvasAgg(fig)
-            ax = fig.add_subplot()
-            ax.set_title(f"T={total_steps}, w={max_weight:.3g}")  # room for it in the layout
-            for m in routed:
-                lines[m], = ax.plot([], [], color=COLORS[m], label=_label(m, {}))
-            ax.set_xlabel("Training Steps")
-            ax.set_ylabel("Weight")
-            ax.grid(True)
-            ax.legend(loc="lower right")
-            fig.tight_layout()
-            fig.set_layout_engine(None)  # the layout is fixed from here on
-        ax, canvas = fig.axes[0], fig.canvas
-        steps = np.arange(total_steps + 1)
-        for m, line in lines.items():
-            own = {k: values[k] for k in PARAMS[m]}
-            line.set_data(steps, schedule(m, total_steps, max_weight, **own))
-        if drawn.get("limits") != (total_steps, max_weight):
-            # new axes: draw everything but the lines once and keep it as the background
-            ax.set_xlim(0, total_steps)
-            ax.set_ylim(-0.03 * max_weight, 1.05 * max_weight)
-            ax.set_title(f"T={total_steps}, w={max_weight:.3g}")
-            for line in lines.values():
-                line.set_visible(False)
-            canvas.draw()
-            drawn.update(limits=(total_steps, max_weight),
-                         background=canvas.copy_from_bbox(fig.bbox))
-            for line in lines.values():
-                line.set_visible(True)
-        else:  # only a, rate, cycles or ratio moved: redraw the lines alone (3x faster)
-            canvas.restore_region(drawn["background"])
-        for line in lines.values():
-            ax.draw_artist(line)
-        ax.draw_artist(ax.get_legend())  # over the lines, as in a full drawing
-        return _png_of(canvas)
-
-    return slider_panel(draw, sliders, figsize=figsize, dpi=dpi)
-
-
-# --------------------------------------------------------------------------- figures
-
-def write_figures(out="figures"):
-    """Write every figure of the tutorial into ``out``; returns the paths written."""
-    import os
-
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    os.makedirs(out, exist_ok=True)
-    written = []
-
-    def save(fig, name):
-        path = os.path.join(out, name)
-        fig.savefig(path, metadata={"Software": None})
-        plt.close(fig)
-        written.append(path)
-
-    # The source post's figure: T = 100, w = 1, a = 2, 10 x 6 inches.
-    fig, ax = plt.subplots(figsize=(10, 6))
-    plot_schedules(BASIC_METHODS, 100, 1.0, ax=ax)
-    save(fig, "dynamic_weights.png")
-
-    # The family of notebook 08: more ramps, cyclical annealing, and decays both ways.
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 6), sharey=True)
-    plot_schedules(("linear", "exponential", "normalized_exponential", "sigmoid", "logistic"),
-                   100, 1.0, ax=left)
-    left.set_title("More ramp-ups (T = 100, w = 1)")
-    plot_schedules(("cyclical",), 100, 1.0, ax=middle, labels=True, cycles=4, ratio=0.5)
-    steps = np.arange(101)
-    middle.plot(steps, schedule("linear", 100), ":", color=COLORS["linear"],
-                label="Linear (one ramp)")
-    middle.set_title("Cyclical annealing (Fu et al. 2019)")
-    middle.set_ylabel("")
-    for m in ("power", "exponential"):
-        for by, ls in (("reversal", "-"), ("complement", ":")):
-            right.plot(steps, schedule(m, 100, decay=by), ls, color=COLORS[m],
-                       label=f"{m} ramp, {by}")
-    right.plot(steps, schedule("cosine", 100, decay="reversal"), color=COLORS["cosine"],
-               label="cosine ramp, reversal = complement")
-    right.set_title("Decays made from ramps")
-    right.set_xlabel("Training Steps")
-    right.grid(True)
-    # legends below the axes, so that no curve hides behind one
-    for ax, ncol in ((left, 2), (middle, 1), (right, 2)):
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=ncol)
-    fig.tight_layout()
-    save(fig, "beyond.png")
-    return written
-
-
-def main(argv=None):
-    """Command line: ``python -m dynweights figures [--out DIR]``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(
-        prog="python -m dynweights",
-        description="Dynamic loss-weight schedules: the tutorial's reference module.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    figures = commands.add_parser("figures", help="regenerate the tutorial's figures")
-    figures.add_argument("--out", default="figures",
-                         help="folder to write the PNGs into (default: figures)")
-    args = parser.parse_args(argv)
-    for path in write_figures(args.out):
-        print(f"wrote {path}")
-    return 0
+def __dir__():
+    return sorted([*globals(), *_DISPLAY])
 
 
 if __name__ == "__main__":
+    from dynweights_display import main
+
     raise SystemExit(main())

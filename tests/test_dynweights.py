@@ -893,3 +893,20 @@ def test_cli_without_command_fails():
     result = _run()
     assert result.returncode == 2 and "figures" in result.stderr
 # `python -m dynweights figures --out DIR` is tested in test_figures.py
+
+
+def test_import_needs_numpy_alone_and_forwards_the_display_helpers():
+    code = ("import sys, dynweights; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython', "
+            "'dynweights_display') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(dw.__file__).parent).stdout
+    assert out.strip() == "[]"
+    import dynweights_display
+
+    for name in ("plot_schedules", "markdown_table", "slider_panel", "explore",
+                 "write_figures", "main"):
+        assert getattr(dw, name) is getattr(dynweights_display, name)
+        assert name in dir(dw)
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        dw.no_such_thing

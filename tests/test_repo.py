@@ -90,7 +90,9 @@ def test_postbuild_installs_the_repository(pyproject):
     assert lines[0].startswith("#!")
     assert any(re.fullmatch(r"(python3? -m )?pip install --no-deps -e \.", line)
                for line in lines), lines
-    assert pyproject["tool"]["setuptools"]["py-modules"] == ["dynweights"]
+    modules = pyproject["tool"]["setuptools"]["py-modules"]
+    assert modules == ["dynweights", "dynweights_display"]
+    assert all((ROOT / f"{module}.py").is_file() for module in modules)
 
 
 def test_pinned_versions_are_the_installed_ones(pyproject):
