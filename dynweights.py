@@ -28,11 +28,11 @@ __all__ = [
     "METHODS", "BASIC_METHODS", "DECAYS", "PARAMS",
     "linear", "cosine", "power", "exponential", "normalized_exponential",
     "sigmoid", "logistic", "cyclical",
-    "weight", "schedule", "decay", "step_at", "mean_weight",
+    "weight", "schedule", "step_at", "mean_weight",
     "plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures", "main",
 ]
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 # The four ramps of the source post, in the order and colours of its figure.
 BASIC_METHODS = ("linear", "cosine", "power", "exponential")
@@ -303,21 +303,37 @@ def _params(method, params):
             for name, default in allowed.items()}
 
 
-def weight(method, step, total_steps, max_weight=1.0, **params):
+def weight(method, step, total_steps, max_weight=1.0, decay=None, **params):
     """The weight of ``method`` at ``step``: ``weight("power", t, T, w, a=2)``.
 
     ``method`` is one of METHODS; ``params`` are the method's own (see PARAMS).
+    ``decay`` turns the ramp r (0 -> w) into a decay (w -> 0), one of DECAYS:
+
+    decay="reversal":   d_t = r(T - t)   (PyTorch PolynomialLR is the reversed power ramp)
+    decay="complement": d_t = w - r(t)   (the complemented exponential is geometric
+                                          cooling w * exp(-rate t / T))
+
+    For linear and cosine both give the same curve. Past T the final value holds.
 
     >>> weight("power", 50, 100, max_weight=2.0, a=3)
     0.25
     >>> weight("linear", [0, 50, 100, 150], 100)
     array([0. , 0.5, 1. , 1. ])
+    >>> weight("power", 25, 100, a=2, decay="reversal")
+    0.5625
+    >>> weight("power", 25, 100, a=2, decay="complement")
+    0.9375
     """
     formula = _FORMULAS[_method(method)]
     checked = _params(method, params)
+    how = _decay_kind(decay)
     t = _steps(step)
-    return _out(formula(_progress(t, total_steps), _finite("max_weight", max_weight),
-                        **checked), t)
+    T = _positive("total_steps", total_steps)
+    w = _finite("max_weight", max_weight)
+    if how == "reversal":  # the ramp at step T - t
+        return _out(formula(_progress(T - np.minimum(t, T), T), w, **checked), t)
+    ramp = formula(_progress(t, T), w, **checked)
+    return _out(w - ramp if how == "complement" else ramp, t)
 
 
 def _total_steps_int(total_steps):
@@ -333,7 +349,9 @@ def _total_steps_int(total_steps):
 def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
     """The T + 1 weights for steps 0, 1, ..., T as a float64 ndarray.
 
-    ``decay`` = "reversal" or "complement" turns the ramp into a decay (see `decay`).
+    ``decay`` = "reversal" or "complement" turns the ramp into a decay (see `weight`).
+    The reversal is the ramp's schedule read backwards, equal to ``schedule(...)[::-1]``
+    to the last bit.
 
     >>> schedule("power", 4, a=2)
     array([0.    , 0.0625, 0.25  , 0.5625, 1.    ])
@@ -344,44 +362,30 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
     checked = _params(method, params)
     T = _total_steps_int(total_steps)
     w = _finite("max_weight", max_weight)
-    how = _decay_kind(decay, "decay") if decay is not None else None
-    p = np.arange(T + 1, dtype=np.float64) / T
-    if how == "reversal":
-        p = p[::-1]
+    how = _decay_kind(decay)
+    try:
+        p = np.arange(T + 1, dtype=np.float64)
+    except (MemoryError, ValueError):  # numpy's message names neither T nor schedule
+        raise ValueError(f"total_steps={total_steps!r} is too large for schedule: "
+                         f"{T + 1} float64 values do not fit in memory") from None
+    p /= T
     ramp = formula(p, w, **checked)
+    if how == "reversal":
+        # Reverse the result, not p: numpy may round a reversed (strided) array through
+        # another SIMD path than a contiguous one, so only this is bit-exact on every CPU.
+        return ramp[::-1].copy()
     return w - ramp if how == "complement" else ramp
 
 
-def _decay_kind(by, name):
-    if not isinstance(by, str):
-        raise TypeError(f"{name} must be a string, one of {', '.join(DECAYS)}; got {by!r}")
-    if by not in DECAYS:
-        raise ValueError(f"{name} must be one of {', '.join(DECAYS)}; got {by!r}")
-    return by
-
-
-def decay(method, step, total_steps, max_weight=1.0, by="reversal", **params):
-    """A decay from ~w to ~0 made from the ramp r of ``method``.
-
-    by="reversal":   d_t = r(T - t)   (PyTorch PolynomialLR is the reversed power ramp)
-    by="complement": d_t = w - r(t)   (the complemented exponential is geometric
-                                       cooling w * exp(-rate t / T))
-    For linear and cosine both are the same curve. Steps past T hold the final value.
-
-    >>> decay("power", 25, 100, a=2)
-    0.5625
-    >>> decay("power", 25, 100, by="complement", a=2)
-    0.9375
-    """
-    formula = _FORMULAS[_method(method)]
-    checked = _params(method, params)
-    how = _decay_kind(by, "by")
-    t = _steps(step)
-    T = _positive("total_steps", total_steps)
-    w = _finite("max_weight", max_weight)
-    if how == "reversal":  # the ramp at step T - t, its p computed as `schedule` does
-        return _out(formula(_progress(T - np.minimum(t, T), T), w, **checked), t)
-    return _out(w - formula(_progress(t, T), w, **checked), t)
+def _decay_kind(decay):
+    if decay is None:
+        return None
+    if not isinstance(decay, str):
+        raise TypeError(f"decay must be None or a string, one of {', '.join(DECAYS)}; "
+                        f"got {decay!r}")
+    if decay not in DECAYS:
+        raise ValueError(f"decay must be one of {', '.join(DECAYS)} (or None); got {decay!r}")
+    return decay
 
 
 # --------------------------------------------------------------------------- properties
@@ -406,7 +410,7 @@ def step_at(method, level, total_steps, max_weight=1.0, **params):
         return 0.0
     lo, hi = 0.0, T
     for _ in range(100):  # weight(lo) < level <= weight(hi) throughout
-        mid = (lo + hi) / 2
+        mid = lo + (hi - lo) / 2  # (lo + hi) / 2 overflows for T near the float maximum
         if mid in (lo, hi):
             break
         lo, hi = (mid, hi) if weight(method, mid, T, max_weight, **params) < level else (lo, mid)
@@ -422,9 +426,13 @@ def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
     >>> mean_weight("linear", 10)
     0.5
     """
-    values = schedule(method, total_steps, max_weight, decay, **params)
+    w = _finite("max_weight", max_weight)
+    # The mean of the schedule for w = 1, times w: a sum of T + 1 values near the float
+    # maximum would overflow, their mean does not.
+    values = schedule(method, total_steps, 1.0, decay, **params)
     # fsum: the exactly rounded sum, so no rounding error piles up over 10^6 terms
-    return (math.fsum(values) - float(values[0] + values[-1]) / 2) / (len(values) - 1)
+    unit = (math.fsum(values) - float(values[0] + values[-1]) / 2) / (len(values) - 1)
+    return w * unit
 
 
 # --------------------------------------------------------------------------- display
