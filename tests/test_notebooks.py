@@ -364,3 +364,41 @@ def test_makefile_has_notebooks_target():
     for needed in ("nbconvert", "--execute", "--inplace", "store_widget_state=True",
                    "notebooks/"):
         assert needed in recipe, f"the notebooks recipe lacks {needed!r}: {recipe!r}"
+
+
+# --------------------------------------------------------------------------- Colab
+
+def repository():
+    """owner/name from pyproject.toml's [project.urls], the one place that names it."""
+    import tomllib
+
+    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url)
+    assert match, f"[project.urls] Repository is not a GitHub repository URL: {url!r}"
+    return match[1]
+
+
+def colab_url(path):
+    return f"https://colab.research.google.com/github/{repository()}/blob/main/notebooks/{path.name}"
+
+
+@each_notebook
+def test_opens_in_colab(path):
+    """The title area links to Colab, and the first code cell installs dynweights from the
+    repository only when the import fails (a no-op locally, on Binder and under nbval)."""
+    nb = load(path)
+    assert colab_url(path) in nb.cells[0].source, "the title cell does not link to Colab"
+    first = code_cells(nb)[0].source
+    install = (f"try:\n    import dynweights as dw\nexcept ModuleNotFoundError:"
+               f"  # on Colab: install the module from the repository\n"
+               f'    %pip install -q "dynweights @ git+https://github.com/{repository()}"\n'
+               f"    import dynweights as dw")
+    assert install in first, f"the first code cell lacks the Colab install block:\n{first}"
+    assert not re.search(r"^import dynweights", first, re.M), "dynweights imported twice"
+
+
+def test_readme_links_every_notebook_to_colab_and_binder():
+    readme = (ROOT / "README.md").read_text()
+    for path in NOTEBOOKS:
+        assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
+    assert f"https://mybinder.org/v2/gh/{repository()}/HEAD" in readme
