@@ -279,6 +279,35 @@ def test_keras_learning_rate_scheduler_is_per_epoch(keras_):
     assert first_epoch_moves(optimizer=keras_.optimizers.SGD(learning_rate=fw.linear_keras(3, 0.1)))
 
 
+def test_power_defaults(torch_, optax_, hf, keras_):
+    """power defaults to 1 in PyTorch, Hugging Face and Keras; optax has no default."""
+    import inspect
+    default = {
+        "PolynomialLR": inspect.signature(torch_.optim.lr_scheduler.PolynomialLR).parameters["power"].default,
+        "HF": inspect.signature(hf.get_polynomial_decay_schedule_with_warmup).parameters["power"].default,
+        "PolynomialDecay": inspect.signature(keras_.optimizers.schedules.PolynomialDecay).parameters["power"].default,
+    }
+    assert default == {"PolynomialLR": 1.0, "HF": 1.0, "PolynomialDecay": 1.0}
+    power = inspect.signature(optax_.polynomial_schedule).parameters["power"]
+    assert power.default is inspect.Parameter.empty
+
+
+def test_dw_weight_rejects_a_jax_tracer(optax_):
+    import jax
+    with pytest.raises(TypeError):
+        jax.jit(lambda step: dw.weight("cosine", step, T, W))(3)
+
+
+def test_exercise_2_is_hugging_face_linear_warmup(hf):
+    """08 Exercise 2: warm-up held past k, times a linear decay from step k, is HF's multiplier."""
+    import torch
+    k, N = 10, 100
+    s = np.arange(121)
+    multiplier = dw.linear(s, k) * dw.weight("linear", np.maximum(s - k, 0), N - k, decay="reversal")
+    got = torch_values(torch, lambda opt: hf.get_linear_schedule_with_warmup(opt, k, N), n=len(s)) / W
+    np.testing.assert_allclose(got, multiplier, **TOL)
+
+
 # ----------------------------------------------- loss weights in real training steps
 TRAIN = dict(method="cosine", total_steps=5, max_weight=0.5)
 TRAIN_STEPS = 8                               # 3 steps past T: the weight holds
@@ -334,7 +363,7 @@ def test_notebook_names_every_function():
     text = "\n".join(cell.source for cell in nb.cells)
     public = {name for name in vars(fw) if not name.startswith("_") and callable(getattr(fw, name))
               and getattr(getattr(fw, name), "__module__", "") == "frameworks"}
-    named = set(re.findall(r"\bfw\.([a-z_]+)\b", text))
+    named = set(re.findall(r"\bfw\.([a-z][a-z_]*)\b", text))
     assert public == named, (public - named, named - public)
 
 
@@ -344,3 +373,13 @@ def test_module_imports_without_the_frameworks():
             "print(sorted({'torch', 'jax', 'optax', 'transformers', 'keras'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_missing_library_skips_but_fails_under_ci(monkeypatch):
+    monkeypatch.setitem(LIBRARIES, "torch", ["no_such_framework"])
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no_such_framework not installed: `make test-frameworks`"):
+        require("torch")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI is set"):
+        require("torch")
