@@ -278,8 +278,6 @@ def train_hf(steps, method, total_steps, max_weight, output_dir, **params):
     from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments
 
     class RampedTrainer(Trainer):
-        used = []
-
         def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
             outputs = model(**inputs)
             w_t = dw.weight(method, self.state.global_step, total_steps, max_weight, **params)
@@ -300,7 +298,7 @@ def train_hf(steps, method, total_steps, max_weight, output_dir, **params):
                              report_to="none", save_strategy="no", logging_strategy="no",
                              disable_tqdm=True, seed=0)
     trainer = RampedTrainer(model=model, args=args, train_dataset=data)
-    trainer.used = []
+    trainer.used = []                              # the weight each step's loss used
     trainer.train()
     return trainer.used
 
