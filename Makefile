@@ -1,5 +1,7 @@
 # make lab    set up .venv and open the tutorial in JupyterLab
 # make test   set up .venv and run every test (unit, doctests, properties, notebooks, browser)
+# make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
+#                        extra, ~1.6 GB) and check notebook 08's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
 
 PYTHON ?= python3
@@ -10,7 +12,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebooks figures bench clean
+.PHONY: lab test test-frameworks notebooks figures bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -26,6 +28,10 @@ $(VENV)/.test: pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test]'
 	touch $@ $(VENV)/.notebooks
 
+$(VENV)/.frameworks: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,frameworks]'
+	touch $@ $(VENV)/.test $(VENV)/.notebooks
+
 lab: $(VENV)/.notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_overview.ipynb \
@@ -33,6 +39,10 @@ lab: $(VENV)/.notebooks
 
 test: $(VENV)/.test
 	$(PY) -m pytest
+
+# One process (-n 0): the file imports torch, JAX and Keras once instead of once per worker.
+test-frameworks: $(VENV)/.frameworks
+	$(PY) -m pytest -n 0 tests/test_frameworks.py
 
 # Re-execute every notebook in place, in order, storing widget state for nbviewer.
 notebooks: $(VENV)/.test
