@@ -402,3 +402,12 @@ def test_readme_links_every_notebook_to_colab_and_binder():
     for path in NOTEBOOKS:
         assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
     assert f"https://mybinder.org/v2/gh/{repository()}/HEAD" in readme
+
+
+@each_notebook
+def test_every_link_to_the_repository_names_the_one_repository(path):
+    """Colab links, install cells and raw downloads all use [project.urls]' owner/name."""
+    text = path.read_text()
+    pattern = r"(?:colab\.research\.google\.com/github|github\.com|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)"
+    named = set(re.findall(pattern, text))
+    assert named <= {repository()}, f"{path.name} names other repositories: {named - {repository()}}"
