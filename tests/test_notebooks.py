@@ -406,8 +406,10 @@ def test_readme_links_every_notebook_to_colab_and_binder():
 
 @each_notebook
 def test_every_link_to_the_repository_names_the_one_repository(path):
-    """Colab links, install cells and raw downloads all use [project.urls]' owner/name."""
+    """Colab links, install cells and raw downloads all use [project.urls]' owner/name
+    (Further reading may link other projects)."""
     text = path.read_text()
-    pattern = r"(?:colab\.research\.google\.com/github|github\.com|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)"
+    pattern = (r"(?:colab\.research\.google\.com/github|git\+https://github\.com"
+               r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
     named = set(re.findall(pattern, text))
     assert named <= {repository()}, f"{path.name} names other repositories: {named - {repository()}}"
