@@ -1,6 +1,7 @@
 # make lab    set up .venv and open the tutorial in JupyterLab
 # make test   set up .venv and run every test (unit, doctests, properties, notebooks, browser)
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
+# make book / student   the static HTML book (build/book/) / the student edition (build/student/)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebooks figures bench clean
+.PHONY: lab test notebooks figures bench book student clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -22,16 +23,23 @@ $(VENV)/.notebooks: pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks]'
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test]'
+$(VENV)/.book: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,book]'
 	touch $@ $(VENV)/.notebooks
+
+$(VENV)/.test: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,book]'
+	touch $@ $(VENV)/.notebooks $(VENV)/.book
 
 lab: $(VENV)/.notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_overview.ipynb \
 	    $(AS_ROOT) $(LAB_ARGS)
 
+# The book and the student edition are built first; tests/test_book.py checks them.
 test: $(VENV)/.test
+	$(PY) book/build.py book
+	$(PY) book/build.py student
 	$(PY) -m pytest
 
 # Re-execute every notebook in place, in order, storing widget state for nbviewer.
@@ -47,6 +55,14 @@ figures: $(VENV)/.notebooks
 
 bench: $(VENV)/.notebooks
 	$(PY) benchmarks/bench.py
+
+# Sphinx + MyST-NB from the stored outputs (nothing executed), warnings as errors.
+book: $(VENV)/.book
+	$(PY) book/build.py book
+
+# nbformat comes with the notebook extras.
+student: $(VENV)/.notebooks
+	$(PY) book/build.py student
 
 clean:
 	rm -rf $(VENV)

@@ -1,0 +1,69 @@
+"""Sphinx configuration of the book: the notebooks 00-08 as a static HTML site.
+
+Built by `make book`: `sphinx-build -W --keep-going -c book . build/book`, so the source
+directory is the repository root (the notebooks stay where they are, nothing is copied)
+and `include_patterns` picks the landing page and the notebooks. MyST-NB renders the
+stored outputs; nothing is executed. Nothing is downloaded at build time; MathJax is
+served from the book itself (see `_copy_mathjax`).
+"""
+
+import shutil
+import tomllib
+from importlib.util import find_spec
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+project = "dynweights"
+author = "the dynweights authors"
+copyright = "the dynweights authors, MIT licence"
+release = version = _project["version"]
+
+extensions = ["myst_nb"]
+root_doc = "book/index"
+include_patterns = ["book/index.md", "notebooks/[0-9][0-9]_*.ipynb"]
+exclude_patterns = ["**/.ipynb_checkpoints"]
+templates_path = ["_templates"]
+
+# The stored outputs are the book: never re-execute (nbval and the browser test do that).
+nb_execution_mode = "off"
+# Solution cells stay in the book, folded (the student edition drops them).
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_heading_anchors = 3
+
+# ---- HTML
+html_theme = "sphinx_book_theme"
+html_title = "dynweights: dynamic loss weights"
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False
+html_theme_options = {
+    "repository_url": _project["urls"]["Repository"],
+    "use_repository_button": True,
+    "show_navbar_depth": 1,
+    "home_page_in_toc": True,
+}
+# build/book/index.html: a redirect to the landing page (book/index.html), so that the
+# book opens from the top of the output folder.
+html_additional_pages = {"index": "redirect.html"}
+
+# ---- MathJax, served locally: the MathJax 3 bundle from the django-static-mathjax wheel
+# (a plain copy of MathJax's own release files), tex-chtml-full (every TeX extension
+# inside, so nothing is autoloaded) and its fonts, copied into _static/mathjax.
+_MATHJAX = Path(find_spec("mathjax").submodule_search_locations[0]) / "static" / "mathjax" / "es5"
+mathjax_path = "mathjax/tex-chtml-full.js"
+
+
+def _copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "mathjax"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(_MATHJAX / "tex-chtml-full.js", target)
+    shutil.copytree(_MATHJAX / "output" / "chtml" / "fonts" / "woff-v2",
+                    target / "output" / "chtml" / "fonts" / "woff-v2", dirs_exist_ok=True)
+
+
+def setup(app):
+    app.connect("build-finished", _copy_mathjax)
