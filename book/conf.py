@@ -36,7 +36,7 @@ myst_heading_anchors = 3
 html_theme = "sphinx_book_theme"
 html_title = "dynweights: dynamic loss weights"
 html_last_updated_fmt = None
-html_copy_source = False
+# The download button offers each page's notebook (copied to _sources/).
 html_show_sourcelink = False
 html_theme_options = {
     "repository_url": _project["urls"]["Repository"],
@@ -44,6 +44,8 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "home_page_in_toc": True,
 }
+# Light or dark as the reader's system prefers (left empty, the theme logs an error).
+html_context = {"default_mode": "auto"}
 # build/book/index.html: a redirect to the landing page (book/index.html), so that the
 # book opens from the top of the output folder.
 html_additional_pages = {"index": "redirect.html"}
@@ -66,4 +68,7 @@ def _copy_mathjax(app, exception):
 
 
 def setup(app):
+    # MathJax on every page: the notebook titles carry math ($w$, $T$, $a$), and they
+    # appear in the navigation of pages that have no math of their own (the landing page).
+    app.set_html_assets_policy("always")
     app.connect("build-finished", _copy_mathjax)
