@@ -53,9 +53,8 @@ MATH_TIMEOUT = 30_000     # ms, MathJax done typesetting one page
 
 # --------------------------------------------------------------------------- fixtures
 
-@pytest.fixture(scope="module")
-def book_dir():
-    """build/book/, rebuilt when missing or older than the notebooks, README or config."""
+def _require_book_extra():
+    """Skip without the `book` extra; fail instead when $CI is set."""
     missing = [name for name in BOOK_PACKAGES if importlib.util.find_spec(name) is None]
     if missing:
         message = (f"the book needs the `book` extra ({', '.join(missing)} not installed): "
@@ -63,6 +62,12 @@ def book_dir():
         if os.environ.get("CI"):
             pytest.fail(f"CI is set, so the book must be tested: {message}", pytrace=False)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def book_dir():
+    """build/book/, rebuilt when missing or older than the notebooks, README or config."""
+    _require_book_extra()
     if build.book_is_stale():
         result = subprocess.run([sys.executable, str(ROOT / "book" / "build.py"), "book"],
                                 cwd=ROOT, capture_output=True, text=True, timeout=300)
@@ -219,6 +224,23 @@ def _stored_figures(notebook):
     nb = nbformat.read(notebook, as_version=4)
     return sum("image/png" in output.get("data", {})
                for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
+
+
+def test_book_extra_is_pinned_and_installed():
+    """The `book` extra pins exact versions, the ones installed; Binder does not get it."""
+    import re
+    import tomllib
+    from importlib.metadata import version
+
+    _require_book_extra()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    for requirement in extras["book"]:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.]*)", requirement)
+        assert match, f"book extra: {requirement!r} is not pinned as name==version"
+        assert version(match[1]) == match[2], f"{match[1]}: pinned {match[2]}, installed"
+        assert match[1] not in (ROOT / "environment.yml").read_text()
+        assert requirement not in extras["notebooks"]
 
 
 def test_book_has_every_page(book_dir):
