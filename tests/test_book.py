@@ -238,7 +238,8 @@ def test_book_extra_is_pinned_and_installed():
     for requirement in extras["book"]:
         match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.]*)", requirement)
         assert match, f"book extra: {requirement!r} is not pinned as name==version"
-        assert version(match[1]) == match[2], f"{match[1]}: pinned {match[2]}, installed"
+        installed = version(match[1])
+        assert installed == match[2], f"{match[1]}: pinned {match[2]}, installed {installed}"
         assert match[1] not in (ROOT / "environment.yml").read_text()
         assert requirement not in extras["notebooks"]
 
