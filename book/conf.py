@@ -1,12 +1,13 @@
 """Sphinx configuration of the book: the notebooks 00-08 as a static HTML site.
 
-Built by `make book`: `sphinx-build -W --keep-going -c book . build/book`, so the source
-directory is the repository root (the notebooks stay where they are, nothing is copied)
+Built by `make book` (book/build.py runs `sphinx-build -W --keep-going -c book . build/book`
+on an emptied build/book/), so the source directory is the repository root (the notebooks stay where they are, nothing is copied)
 and `include_patterns` picks the landing page and the notebooks. MyST-NB renders the
 stored outputs; nothing is executed. Nothing is downloaded at build time; MathJax is
 served from the book itself (see `_copy_mathjax`).
 """
 
+import json
 import shutil
 import tomllib
 from importlib.util import find_spec
@@ -20,7 +21,7 @@ author = "the dynweights authors"
 copyright = "the dynweights authors, MIT licence"
 release = version = _project["version"]
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx_design"]
 root_doc = "book/index"
 include_patterns = ["book/index.md", "notebooks/[0-9][0-9]_*.ipynb"]
 exclude_patterns = ["**/.ipynb_checkpoints"]
@@ -28,8 +29,7 @@ templates_path = ["_templates"]
 
 # The stored outputs are the book: never re-execute (nbval and the browser test do that).
 nb_execution_mode = "off"
-# Solution cells stay in the book, folded (the student edition drops them).
-myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
 
 # ---- HTML
@@ -67,7 +67,43 @@ def _copy_mathjax(app, exception):
                     target / "output" / "chtml" / "fonts" / "woff-v2", dirs_exist_ok=True)
 
 
+# ---- Solutions: folded in the book as they are in JupyterLab (the student edition drops
+# them). The notebooks mark them with the tag `solution` and JupyterLab's
+# `source_hidden`/`outputs_hidden`, which MyST-NB does not read, so each notebook is
+# rewritten as Sphinx reads it (the file is untouched): a code solution gets MyST-NB's
+# tags `hide-input` (and `hide-output` when its output is hidden), a Markdown solution is
+# wrapped in a closed sphinx-design dropdown with the class `solution`.
+SOLUTION_TAG = "solution"
+
+
+def fold_solutions(notebook):
+    """The notebook (a dict, as json.loads gives it) with its solution cells folded."""
+    for cell in notebook["cells"]:
+        metadata = cell.setdefault("metadata", {})
+        tags = metadata.get("tags", [])
+        if SOLUTION_TAG not in tags:
+            continue
+        if cell["cell_type"] == "code":
+            hide = ["hide-input"]
+            if metadata.get("jupyter", {}).get("outputs_hidden") and cell.get("outputs"):
+                hide.append("hide-output")
+            metadata["tags"] = tags + [tag for tag in hide if tag not in tags]
+        elif cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            fence = ":" * max(4, 1 + max((len(run) for run in source.split() if
+                                          run and set(run) == {":"}), default=0))
+            cell["source"] = (f"{fence}{{dropdown}} Solution\n:class-container: solution\n\n"
+                              f"{source}\n{fence}\n")
+    return notebook
+
+
+def _fold_solutions(app, docname, source):
+    if docname.startswith("notebooks/"):
+        source[0] = json.dumps(fold_solutions(json.loads(source[0])))
+
+
 def setup(app):
+    app.connect("source-read", _fold_solutions)
     # MathJax on every page: the notebook titles carry math ($w$, $T$, $a$), and they
     # appear in the navigation of pages that have no math of their own (the landing page).
     app.set_html_assets_policy("always")

@@ -207,6 +207,13 @@ _MATH = """() => {
                 .map(e => e.textContent.slice(0, 120))};
 }"""
 
+_SOLUTIONS = """() => ({
+    markdown: [...document.querySelectorAll('details.solution')].map(d => !d.open),
+    code: [...document.querySelectorAll('.cell.tag_solution')].map(cell => {
+        const folds = [...cell.querySelectorAll('details')];
+        return folds.length > 0 && folds.every(d => !d.open);
+    })})"""
+
 _LINKS = """() => ({
     prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href') ?? null,
     next: document.querySelector('.prev-next-area a.right-next')?.getAttribute('href') ?? null})"""
@@ -244,6 +251,27 @@ def test_book_extra_is_pinned_and_installed():
         assert requirement not in extras["notebooks"]
 
 
+def test_book_folds_solutions():
+    """book/conf.py folds the cells tagged `solution` (shown on a synthetic notebook: the
+    series may have none yet)."""
+    _require_book_extra()
+    spec = importlib.util.spec_from_file_location("book_conf", ROOT / "book" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    synthetic = _synthetic()
+    nb = json.loads(nbformat.writes(synthetic))
+    nb["cells"][6]["metadata"]["jupyter"]["outputs_hidden"] = True
+    folded = conf.fold_solutions(nb)["cells"]
+    assert folded[6]["metadata"]["tags"] == ["solution", "hide-input", "hide-output"]
+    assert folded[10]["metadata"]["tags"] == ["remove-input", "solution", "hide-input"]
+    assert folded[7]["source"].startswith("::::{dropdown} Solution\n:class-container: solution")
+    assert "The answer is 4." in folded[7]["source"]
+    assert folded[7]["source"].rstrip().endswith("::::")
+    untouched = json.loads(nbformat.writes(synthetic))["cells"]
+    assert [c for i, c in enumerate(folded) if i not in (6, 7, 10)] == [
+        c for i, c in enumerate(untouched) if i not in (6, 7, 10)]
+
+
 def test_book_has_every_page(book_dir):
     built = sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob("*.html")
                    if not p.relative_to(book_dir).as_posix().startswith("_"))
@@ -279,6 +307,15 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
             # the slider panels' stored state travels with the page (MyST-NB embeds it
             # for the widget manager)
             assert 'application/vnd.jupyter.widget-state+json' in html
+
+        # solutions folded, as in JupyterLab: Markdown ones in a closed dropdown, code
+        # ones behind MyST-NB's closed "Show code cell source" (and output)
+        folded = page.evaluate(_SOLUTIONS)
+        solutions = [c for c in nb.cells if _has_solution(c)]
+        assert len(folded["markdown"]) == sum(c.cell_type == "markdown" for c in solutions)
+        assert len(folded["code"]) == sum(c.cell_type == "code" for c in solutions)
+        assert all(folded["markdown"]) and all(folded["code"]), (
+            f"{relpath}: solutions shown unfolded: {folded}")
 
     math = page.evaluate(_MATH)
     if relpath.startswith("notebooks/"):
