@@ -46,8 +46,11 @@ def build_book():
     """Run Sphinx; return its exit code (0: built with no warning)."""
     from sphinx.cmd.build import build_main
 
-    if BOOK.exists():  # no page or asset left over from an earlier build
-        shutil.rmtree(BOOK)
+    # no page or asset left over from an earlier build (MyST-NB keeps the outputs it
+    # extracts in build/jupyter_execute/)
+    for folder in (BOOK, ROOT / "build" / "jupyter_execute"):
+        if folder.exists():
+            shutil.rmtree(folder)
     code = build_main(SPHINX_ARGS)
     if code == 0:
         STAMP.touch()
