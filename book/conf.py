@@ -3,10 +3,12 @@
 Built by `make book` (book/build.py runs `sphinx-build -W --keep-going -c book . build/book`
 on an emptied build/book/), so the source directory is the repository root (the notebooks stay where they are, nothing is copied)
 and `include_patterns` picks the landing page and the notebooks. MyST-NB renders the
-stored outputs; nothing is executed. Nothing is downloaded at build time; MathJax is
-served from the book itself (see `_copy_mathjax`).
+stored outputs; nothing is executed. Nothing is downloaded at build time, and a page
+needs nothing from the network: MathJax is served from the book itself (`_copy_mathjax`)
+and each slider panel is shown as its stored image (`panels_as_images`).
 """
 
+import html
 import json
 import shutil
 import tomllib
@@ -97,13 +99,70 @@ def fold_solutions(notebook):
     return notebook
 
 
-def _fold_solutions(app, docname, source):
+# ---- Slider panels: a panel is an ipywidgets VBox of sliders and an Image holding the
+# PNG of its figure; the notebook stores all of it in its widget state. MyST-NB would
+# embed that state and load a widget manager from a CDN to draw the panel, whose sliders
+# would then move without redrawing anything (there is no kernel). Instead the book shows
+# the panel's stored image with the sliders' stored values, and needs no network.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _panel_models(state, model_id):
+    """The widget model `model_id` and its descendants, breadth first."""
+    queue = [model_id]
+    while queue:
+        model = state.get(queue.pop(0))
+        if model is not None:
+            yield model
+            queue += [ref.removeprefix("IPY_MODEL_") for ref in model["state"].get("children", [])]
+
+
+def _panel_html(models):
+    """<figure> with the panel's PNG and its sliders' values, or None if it has no PNG."""
+    images = [m for m in models if m["model_name"] == "ImageModel"
+              and m["state"].get("format") == "png"]
+    pngs = [b["data"] for m in images for b in m.get("buffers", [])
+            if b.get("path") == ["value"] and b.get("encoding") == "base64"]
+    if len(images) != 1 or len(pngs) != 1:
+        return None
+    values = ", ".join(f"{m['state']['description']} = {m['state']['value']:g}"
+                       for m in models if m["model_name"].endswith("SliderModel"))
+    caption = (f"The slider panel as stored: {values}. Its sliders redraw the figure "
+               f"in JupyterLab, on Binder or on Colab.")
+    return (f'<figure class="slider-panel"><img src="data:image/png;base64,{pngs[0]}" '
+            f'alt="slider panel" style="max-width: 100%"><figcaption>'
+            f'{html.escape(caption)}</figcaption></figure>')
+
+
+def panels_as_images(notebook):
+    """The notebook (a dict) with each slider panel output replaced by its stored image;
+    the widget state goes when no panel is left (so no widget manager is loaded)."""
+    metadata = notebook.setdefault("metadata", {})
+    state = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    left = 0
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                continue
+            figure = _panel_html(list(_panel_models(state, view["model_id"])))
+            if figure is None:
+                left += 1
+            else:
+                output["data"] = {"text/html": figure}
+    if not left:
+        metadata.pop("widgets", None)
+    return notebook
+
+
+def _prepare_notebook(app, docname, source):
     if docname.startswith("notebooks/"):
-        source[0] = json.dumps(fold_solutions(json.loads(source[0])))
+        source[0] = json.dumps(panels_as_images(fold_solutions(json.loads(source[0]))))
 
 
 def setup(app):
-    app.connect("source-read", _fold_solutions)
+    app.connect("source-read", _prepare_notebook)
     # MathJax on every page: the notebook titles carry math ($w$, $T$, $a$), and they
     # appear in the navigation of pages that have no math of their own (the landing page).
     app.set_html_assets_policy("always")

@@ -6,9 +6,11 @@ Debian's Chromium (the launch of tests/test_browser.py): it loads, no local reso
 fails and the console shows no error from one, every local image is decoded with a
 non-zero size, the math is present as TeX source and typeset by the book's own MathJax
 with no TeX error, and the previous/next links go, in series order, to pages that exist.
-A screenshot of each page is saved; the folder is printed in the "dynweights report".
-Requests to other hosts (the Binder badge, the CDN that MyST-NB names for the widget
-manager) are blocked, as they are on a machine with no network, and counted.
+Each slider panel is shown as its stored image; solutions are folded. A screenshot of
+each page is saved; the folder is printed in the "dynweights report".
+Requests to other hosts are blocked, as they are on a machine with no network, and
+counted: a notebook page makes none (MathJax is the book's own, and each slider panel is
+shown as its stored image); the landing page asks only for the Binder badge.
 
 Without Sphinx (the `book` extra) the book tests skip, unless $CI is set: then they
 fail. Without Chromium they skip, as the notebook browser test does.
@@ -303,10 +305,16 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
         assert len(local) >= figures, (
             f"{relpath}: {figures} stored figures but {len(local)} images")
         nb = nbformat.read(notebook, as_version=4)
-        if "application/vnd.jupyter.widget-state+json" in nb.metadata.get("widgets", {}):
-            # the slider panels' stored state travels with the page (MyST-NB embeds it
-            # for the widget manager)
-            assert 'application/vnd.jupyter.widget-state+json' in html
+        # each slider panel shown as its stored image, with its sliders' values
+        views = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                    for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        panels = page.evaluate("""() => [...document.querySelectorAll('figure.slider-panel')]
+            .map(f => [f.querySelector('img')?.naturalWidth ?? 0,
+                       f.querySelector('figcaption')?.textContent ?? ''])""")
+        assert len(panels) == views, f"{relpath}: {views} slider panels, {len(panels)} shown"
+        assert all(width > 0 and " = " in caption for width, caption in panels), panels
+        # and nothing comes from the network (no CDN widget manager, MathJax local)
+        assert not v.blocked, f"{relpath}: requests to other hosts: {v.blocked}"
 
         # solutions folded, as in JupyterLab: Markdown ones in a closed dropdown, code
         # ones behind MyST-NB's closed "Show code cell source" (and output)
