@@ -3,6 +3,7 @@
 # make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
 #                        extra, ~1.6 GB) and check notebook 08's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
+# make book / student   the static HTML book (build/book/) / the student edition (build/student/)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +13,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-frameworks notebooks figures bench clean
+.PHONY: lab test test-frameworks notebooks figures bench book student clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,20 +25,27 @@ $(VENV)/.notebooks: pyproject.toml | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks]'
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test]'
+$(VENV)/.book: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,book]'
 	touch $@ $(VENV)/.notebooks
 
+$(VENV)/.test: pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,book]'
+	touch $@ $(VENV)/.notebooks $(VENV)/.book
+
 $(VENV)/.frameworks: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,frameworks]'
-	touch $@ $(VENV)/.test $(VENV)/.notebooks
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,book,frameworks]'
+	touch $@ $(VENV)/.test $(VENV)/.notebooks $(VENV)/.book
 
 lab: $(VENV)/.notebooks
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_overview.ipynb \
 	    $(AS_ROOT) $(LAB_ARGS)
 
+# The book and the student edition are built first; tests/test_book.py checks them.
 test: $(VENV)/.test
+	$(PY) book/build.py book
+	$(PY) book/build.py student
 	$(PY) -m pytest
 
 # One process (-n 0): the file imports torch, JAX and Keras once instead of once per worker.
@@ -57,6 +65,14 @@ figures: $(VENV)/.notebooks
 
 bench: $(VENV)/.notebooks
 	$(PY) benchmarks/bench.py
+
+# Sphinx + MyST-NB from the stored outputs (nothing executed), warnings as errors.
+book: $(VENV)/.book
+	$(PY) book/build.py book
+
+# nbformat comes with the notebook extras.
+student: $(VENV)/.notebooks
+	$(PY) book/build.py student
 
 clean:
 	rm -rf $(VENV)

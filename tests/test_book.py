@@ -1,0 +1,481 @@
+"""The book (`make book`) read in headless Chromium, and the student edition (`make student`).
+
+The book: build/book/ is (re)built with book/build.py when it is missing or older than
+its sources, then served from 127.0.0.1 by a small http server. Every page is opened in
+Debian's Chromium (the launch of tests/test_browser.py): it loads, no local resource
+fails and the console shows no error from one, every local image is decoded with a
+non-zero size, the math is present as TeX source and typeset by the book's own MathJax
+with no TeX error, and the previous/next links go, in series order, to pages that exist.
+Each slider panel is shown as its stored image; solutions are folded. A screenshot of
+each page is saved; the folder is printed in the "dynweights report".
+Requests to other hosts are blocked, as they are on a machine with no network, and
+counted: a notebook page makes none (MathJax is the book's own, and each slider panel is
+shown as its stored image); the landing page asks only for the Binder badge.
+
+Without Sphinx (the `book` extra) the book tests skip, unless $CI is set: then they
+fail. Without Chromium they skip, as the notebook browser test does.
+
+The student edition: no cell tagged `solution`, the Exercises' outputs cleared, every
+notebook valid nbformat; a synthetic notebook shows that solution cells are removed.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import nbformat
+import pytest
+
+from test_browser import CHROMIUM_FLAGS, VIEWPORT, _find_chromium, _say
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+NOTEBOOKS = build.notebooks()
+# Every page the book must have, in reading order (previous/next follow this order),
+# then the pages Sphinx adds.
+SERIES = ["book/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+PAGES = SERIES + ["search.html", "genindex.html", "index.html"]
+BOOK_PACKAGES = ["sphinx", "myst_nb", "sphinx_book_theme", "mathjax"]
+LOAD_TIMEOUT = 30_000     # ms, one page loaded
+MATH_TIMEOUT = 30_000     # ms, MathJax done typesetting one page
+
+
+# --------------------------------------------------------------------------- fixtures
+
+def _require_book_extra():
+    """Skip without the `book` extra; fail instead when $CI is set."""
+    missing = [name for name in BOOK_PACKAGES if importlib.util.find_spec(name) is None]
+    if missing:
+        message = (f"the book needs the `book` extra ({', '.join(missing)} not installed): "
+                   f"`make test` installs it, or pip install -e '.[book]'")
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so the book must be tested: {message}", pytrace=False)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def book_dir():
+    """build/book/, rebuilt when missing or older than the notebooks, README or config."""
+    _require_book_extra()
+    if build.book_is_stale():
+        result = subprocess.run([sys.executable, str(ROOT / "book" / "build.py"), "book"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, (
+            f"make book failed (warnings are errors):\n{result.stdout}\n{result.stderr}")
+    return build.BOOK
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(book_dir):
+    """http://127.0.0.1:PORT/ serving build/book/ from a thread of this process."""
+    handler = functools.partial(_QuietHandler, directory=str(book_dir))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium_executable():
+    path = _find_chromium()
+    if path is None:
+        pytest.skip("the book's browser test needs Chromium or Chrome and none was found; "
+                    "install Debian's package: `sudo apt-get install chromium`")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable,
+                                             args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="module")
+def screenshots(request):
+    """$DYNWEIGHTS_SCREENSHOTS/book if that is set, else a new folder under the temp dir."""
+    folder = os.environ.get("DYNWEIGHTS_SCREENSHOTS")
+    if folder:
+        folder = Path(folder) / "book"
+        folder.mkdir(parents=True, exist_ok=True)
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="dynweights-book-screenshots-"))
+    return folder
+
+
+class Visit:
+    """One page opened in a fresh browser context, with what went wrong on the way."""
+
+    def __init__(self, browser, base):
+        self.base = base
+        self.context = browser.new_context(viewport=VIEWPORT)
+        self.page = self.context.new_page()
+        self.local_errors, self.js_errors, self.blocked = [], [], []
+        self.context.route("**/*", self._route)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.js_errors.append(str(error)))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+
+    def local(self, url):
+        return url.startswith(self.base)
+
+    def _route(self, route):
+        # Other hosts are blocked, as with no network: the result is the same everywhere.
+        if self.local(route.request.url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        # A failed load of a blocked remote resource is reported by the console at that
+        # resource's URL; everything else counts.
+        if url and not self.local(url) and url in self.blocked:
+            return
+        if "ERR_BLOCKED_BY_CLIENT" in message.text and url in self.blocked:
+            return
+        self.local_errors.append(f"console: {message.text} ({url})")
+
+    def _failed(self, request):
+        if self.local(request.url):
+            self.local_errors.append(f"failed: {request.url} {request.failure}")
+
+    def _response(self, response):
+        if self.local(response.url) and response.status >= 400:
+            self.local_errors.append(f"HTTP {response.status}: {response.url}")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, server):
+    opened = []
+
+    def open_page(relpath):
+        v = Visit(browser, server)
+        opened.append(v)
+        v.page.goto(urljoin(server, relpath), wait_until="load", timeout=LOAD_TIMEOUT)
+        return v
+
+    yield open_page
+    for v in opened:
+        v.close()
+
+
+# --------------------------------------------------------------------------- book tests
+
+_IMAGES = """() => [...document.images].map(img => ({
+    src: img.currentSrc || img.src, complete: img.complete,
+    width: img.naturalWidth, height: img.naturalHeight}))"""
+
+_MATH = """() => {
+    const math = [...document.querySelectorAll('.math')];
+    return {count: math.length,
+            typeset: math.filter(e => e.querySelector('mjx-container')).length,
+            errors: [...document.querySelectorAll('mjx-merror')]
+                .map(e => e.textContent.slice(0, 120))};
+}"""
+
+_SOLUTIONS = """() => ({
+    markdown: [...document.querySelectorAll('details.solution')].map(d => !d.open),
+    code: [...document.querySelectorAll('.cell.tag_solution')].map(cell => {
+        const folds = [...cell.querySelectorAll('details')];
+        return folds.length > 0 && folds.every(d => !d.open);
+    })})"""
+
+_LINKS = """() => ({
+    prev: document.querySelector('.prev-next-area a.left-prev')?.getAttribute('href') ?? null,
+    next: document.querySelector('.prev-next-area a.right-next')?.getAttribute('href') ?? null})"""
+
+
+def _page_path(base, page_url, href):
+    """The page a link points to, as a path relative to the book's root."""
+    url = urljoin(page_url, href)
+    assert url.startswith(base), f"link {href!r} leaves the book"
+    return urlsplit(url).path.lstrip("/")
+
+
+def _stored_figures(notebook):
+    """The image/png outputs stored in a notebook (each must be an <img> in the book)."""
+    nb = nbformat.read(notebook, as_version=4)
+    return sum("image/png" in output.get("data", {})
+               for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
+
+
+def test_book_extra_is_pinned_and_installed():
+    """The `book` extra pins exact versions, the ones installed; Binder does not get it."""
+    import re
+    import tomllib
+    from importlib.metadata import version
+
+    _require_book_extra()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    for requirement in extras["book"]:
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.]*)", requirement)
+        assert match, f"book extra: {requirement!r} is not pinned as name==version"
+        installed = version(match[1])
+        assert installed == match[2], f"{match[1]}: pinned {match[2]}, installed {installed}"
+        assert match[1] not in (ROOT / "environment.yml").read_text()
+        assert requirement not in extras["notebooks"]
+
+
+def test_book_folds_solutions():
+    """book/conf.py folds the cells tagged `solution` (shown on a synthetic notebook: the
+    series may have none yet)."""
+    _require_book_extra()
+    spec = importlib.util.spec_from_file_location("book_conf", ROOT / "book" / "conf.py")
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    synthetic = _synthetic()
+    nb = json.loads(nbformat.writes(synthetic))
+    nb["cells"][6]["metadata"]["jupyter"]["outputs_hidden"] = True
+    folded = conf.fold_solutions(nb)["cells"]
+    assert folded[6]["metadata"]["tags"] == ["solution", "hide-input", "hide-output"]
+    assert folded[10]["metadata"]["tags"] == ["remove-input", "solution", "hide-input"]
+    assert folded[7]["source"].startswith("::::{dropdown} Solution\n:class-container: solution")
+    assert "The answer is 4." in folded[7]["source"]
+    assert folded[7]["source"].rstrip().endswith("::::")
+    untouched = json.loads(nbformat.writes(synthetic))["cells"]
+    assert [c for i, c in enumerate(folded) if i not in (6, 7, 10)] == [
+        c for i, c in enumerate(untouched) if i not in (6, 7, 10)]
+
+
+def test_book_has_every_page(book_dir):
+    built = sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob("*.html")
+                   if not p.relative_to(book_dir).as_posix().startswith("_"))
+    assert built == sorted(PAGES), "the book's pages are not the ones tested here"
+
+
+@pytest.mark.parametrize("relpath", SERIES, ids=[Path(p).stem for p in SERIES])
+def test_book_page(relpath, visit, server, book_dir, screenshots, request):
+    v = visit(relpath)
+    page = v.page
+    # MathJax (served from the book, _static/mathjax, on the pages with math) typesets
+    # after load.
+    if page.locator("script[src*='mathjax']").count():
+        page.wait_for_function("() => window.MathJax?.startup?.promise",
+                               timeout=MATH_TIMEOUT)
+        page.evaluate("() => window.MathJax.startup.promise")
+    page.wait_for_function(
+        "() => [...document.images].every(img => img.complete)", timeout=LOAD_TIMEOUT)
+
+    images = page.evaluate(_IMAGES)
+    local = [img for img in images if v.local(img["src"]) or img["src"].startswith("data:")]
+    broken = [img for img in local if not (img["complete"] and img["width"] > 0
+                                           and img["height"] > 0)]
+    assert not broken, f"{relpath}: images not shown: {broken}"
+    html = (book_dir / relpath).read_text()
+    if relpath.startswith("notebooks/"):
+        notebook = ROOT / "notebooks" / f"{Path(relpath).stem}.ipynb"
+        figures = _stored_figures(notebook)
+        assert len(local) >= figures, (
+            f"{relpath}: {figures} stored figures but {len(local)} images")
+        nb = nbformat.read(notebook, as_version=4)
+        # each slider panel shown as its stored image, with its sliders' values
+        views = sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+                    for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+        panels = page.evaluate("""() => [...document.querySelectorAll('figure.slider-panel')]
+            .map(f => [f.querySelector('img')?.naturalWidth ?? 0,
+                       f.querySelector('figcaption')?.textContent ?? ''])""")
+        assert len(panels) == views, f"{relpath}: {views} slider panels, {len(panels)} shown"
+        assert all(width > 0 and " = " in caption for width, caption in panels), panels
+        # and nothing comes from the network (no CDN widget manager, MathJax local)
+        assert not v.blocked, f"{relpath}: requests to other hosts: {v.blocked}"
+
+        # solutions folded, as in JupyterLab: Markdown ones in a closed dropdown, code
+        # ones behind MyST-NB's closed "Show code cell source" (and output)
+        folded = page.evaluate(_SOLUTIONS)
+        solutions = [c for c in nb.cells if _has_solution(c)]
+        assert len(folded["markdown"]) == sum(c.cell_type == "markdown" for c in solutions)
+        assert len(folded["code"]) == sum(c.cell_type == "code" for c in solutions)
+        assert all(folded["markdown"]) and all(folded["code"]), (
+            f"{relpath}: solutions shown unfolded: {folded}")
+
+    math = page.evaluate(_MATH)
+    if relpath.startswith("notebooks/"):
+        assert math["count"] > 0, f"{relpath}: no math on the page"
+        # the TeX source is in the page itself, so it reads even without JavaScript
+        assert "\\(" in html or "\\[" in html
+    assert math["typeset"] == math["count"], (
+        f"{relpath}: MathJax typeset {math['typeset']} of {math['count']} formulas")
+    assert not math["errors"], f"{relpath}: TeX errors: {math['errors']}"
+
+    # Previous and next, in series order, to pages that exist.
+    links = page.evaluate(_LINKS)
+    index = SERIES.index(relpath)
+    expected_prev = SERIES[index - 1] if index > 0 else None
+    expected_next = SERIES[index + 1] if index + 1 < len(SERIES) else None
+    for name, href, expected in (("previous", links["prev"], expected_prev),
+                                 ("next", links["next"], expected_next)):
+        if expected is None:
+            assert href is None, f"{relpath}: unexpected {name} link {href!r}"
+            continue
+        assert href is not None, f"{relpath}: no {name} link (expected {expected})"
+        target = _page_path(server, page.url, href)
+        assert target == expected, f"{relpath}: {name} link goes to {target}, not {expected}"
+        assert (book_dir / target).is_file()
+
+    # Every link inside the book goes to a file that exists.
+    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    dead = sorted({h for h in hrefs if v.local(h)
+                   and not (book_dir / urlsplit(h).path.lstrip("/")).is_file()})
+    assert not dead, f"{relpath}: links to missing files: {dead}"
+
+    shot = screenshots / f"{Path(relpath).stem}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert not v.local_errors, f"{relpath}: local resources failed: {v.local_errors}"
+    assert not v.js_errors, f"{relpath}: JavaScript errors: {v.js_errors}"
+    _say(request, f"\nbook {relpath}: {len(local)} images, {math['count']} formulas typeset, "
+                  f"{len(v.blocked)} remote requests blocked; screenshot {shot}")
+
+
+def test_book_index_redirects_to_landing_page(visit, server):
+    v = visit("index.html")
+    v.page.wait_for_url("**/book/index.html", timeout=LOAD_TIMEOUT)
+    assert v.page.locator("h1").first.text_content().startswith("dynweights")
+    assert not v.local_errors and not v.js_errors
+
+
+def test_book_landing_page_links_every_notebook(visit, server):
+    v = visit("book/index.html")
+    hrefs = v.page.evaluate("""() => [...document.querySelectorAll('article a[href]')]
+        .map(a => a.href)""")
+    for notebook in NOTEBOOKS:
+        url = urljoin(server, f"notebooks/{notebook.stem}.html")
+        assert url in hrefs, f"the landing page does not link {notebook.stem}"
+
+
+def test_book_search_finds_a_notebook(visit, server):
+    v = visit("search.html?q=cosine")
+    results = v.page.locator("#search-results li a")
+    results.first.wait_for(timeout=LOAD_TIMEOUT)
+    hrefs = [urljoin(v.page.url, h) for h in results.evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")]
+    assert any("notebooks/02_cosine.html" in h for h in hrefs), hrefs
+    assert not v.local_errors and not v.js_errors
+
+
+def test_book_screenshots_reported(screenshots, request):
+    _say(request, f"\nbook screenshots: {screenshots}")
+
+
+# --------------------------------------------------------------------------- student edition
+
+def _has_solution(cell):
+    return build.SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.fixture(scope="module")
+def student_dir():
+    """build/student/ as `make student` writes it; rewritten when older than a notebook."""
+    target = build.STUDENT
+    copies = [target / nb.name for nb in NOTEBOOKS]
+    if not all(c.exists() and c.stat().st_mtime >= nb.stat().st_mtime
+               for c, nb in zip(copies, NOTEBOOKS)):
+        build.build_student()
+    return target
+
+
+def test_student_edition(student_dir):
+    assert sorted(p.name for p in student_dir.glob("*.ipynb")) == [nb.name for nb in NOTEBOOKS]
+    for notebook in NOTEBOOKS:
+        original = nbformat.read(notebook, as_version=4)
+        student = nbformat.read(student_dir / notebook.name, as_version=4)
+        nbformat.validate(student)
+        assert not [c for c in student.cells if _has_solution(c)], notebook.name
+        kept = [c for c in original.cells if not _has_solution(c)]
+        assert [c.source for c in student.cells] == [c.source for c in kept], notebook.name
+        # in the Exercises section only the outputs were cleared
+        for before, after in zip(kept, student.cells):
+            if after.cell_type == "code" and after.outputs != before.outputs:
+                assert after.outputs == [] and after.execution_count is None
+
+
+def _synthetic():
+    v4 = nbformat.v4
+    png = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+
+    def code(source, tags=(), text="1"):
+        cell = v4.new_code_cell(source, execution_count=1, outputs=[
+            v4.new_output("execute_result", data={"text/plain": text}, execution_count=1)])
+        if tags:
+            cell.metadata["tags"] = list(tags)
+            cell.metadata["jupyter"] = {"source_hidden": True}
+        return cell
+
+    solution_md = v4.new_markdown_cell("The answer is 4.")
+    solution_md.metadata["tags"] = ["solution"]
+    with_figure = code("plot()")
+    with_figure.outputs.append(v4.new_output("display_data", data=png))
+    return v4.new_notebook(cells=[
+        v4.new_markdown_cell("# Title\n\n```python\n# not a heading: inside a fence\n```"),
+        code("x = 2"),                                           # 1 kept, outputs kept
+        v4.new_markdown_cell("## 1. Section\n\ntext"),
+        with_figure,                                             # 3 kept, outputs kept
+        v4.new_markdown_cell("## Exercises\n\n### Exercise 1\n\nCompute x squared."),
+        code("# your code here", text="None"),                   # 5 outputs cleared
+        code("assert x ** 2 == 4\nx ** 2", tags=["solution"]),  # dropped
+        solution_md,                                             # dropped
+        v4.new_markdown_cell("### Exercise 2\n\n```\n## not a heading\n```"),
+        code("y = x + 1\ny"),                                    # 9 outputs cleared
+        code("assert y == 3", tags=["remove-input", "solution"]),  # dropped
+        v4.new_markdown_cell("## Summary"),
+        code("x"),                                               # 12 outputs kept
+    ])
+
+
+def test_student_notebook_removes_synthetic_solutions(tmp_path):
+    source = tmp_path / "src" / "99_synthetic.ipynb"
+    source.parent.mkdir()
+    nb = _synthetic()
+    nbformat.validate(nb)
+    nbformat.write(nb, source)
+    [path] = build.build_student([source], tmp_path / "student")
+    student = nbformat.read(path, as_version=4)
+    nbformat.validate(student)
+    assert not [c for c in student.cells if _has_solution(c)]
+    assert len(student.cells) == len(nb.cells) - 3
+    sources = [c.source for c in student.cells]
+    assert "The answer is 4." not in sources
+    assert not any("assert" in s for s in sources)
+    by_source = {c.source: c for c in student.cells}
+    for kept in ("x = 2", "plot()", "x"):
+        assert by_source[kept].outputs, f"{kept!r} lost its outputs outside the exercises"
+    for cleared in ("# your code here", "y = x + 1\ny"):
+        assert by_source[cleared].outputs == [] and by_source[cleared].execution_count is None
+    # the committed notebook is untouched
+    assert json.loads(source.read_text())["cells"][6]["metadata"]["tags"] == ["solution"]
