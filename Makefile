@@ -1,5 +1,6 @@
 # make lab    set up .venv and open the tutorial in JupyterLab
 # make test   set up .venv and run every test (unit, doctests, properties, notebooks, browser)
+# make test-thorough   the property tests with 50x the hypothesis examples (minutes)
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
 
 PYTHON ?= python3
@@ -10,7 +11,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test notebooks figures bench clean
+.PHONY: lab test test-thorough notebooks figures bench clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -33,6 +34,11 @@ lab: $(VENV)/.notebooks
 
 test: $(VENV)/.test
 	$(PY) -m pytest
+
+# The hypothesis property tests only, under the `thorough` profile (tests/conftest.py):
+# 15000 examples per property test instead of 300, spread over both workers.
+test-thorough: $(VENV)/.test
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest --dist load tests/test_dynweights.py
 
 # Re-execute every notebook in place, in order, storing widget state for nbviewer.
 notebooks: $(VENV)/.test
