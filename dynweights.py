@@ -141,90 +141,55 @@ def _ratio(ratio):
 
 # --------------------------------------------------------------------------- ramps
 # Each formula takes p in [0, 1]: `weight` (which every public ramp calls) gets p from
-# the validated step, `schedule` builds all T + 1 values of p at once. p is always the
-# formula's own (a fresh array or a float), so an array is updated in place, step by
-# step (`p *= w`, or `_inplace(np.expm1, p)`), instead of making a new full-size array
-# for every operation: at T = 10^6 each such temporary costs as much as the arithmetic.
-# On a Python float the same lines compute new floats.
+# the validated step, `schedule` builds all T + 1 values of p at once. numpy reuses the
+# intermediate arrays of an expression such as `w * (1 - x) / 2` by itself, but not for a
+# function call: `_inplace(np.exp, x)` is np.exp(x) written into the new array x, so that
+# a schedule of 10^6 steps needs no extra full-size array for it.
 
-def _inplace(ufunc, *args):
-    """ufunc(*args), written into the last argument when it is an array (which the
-    formula owns); a new scalar otherwise."""
-    last = args[-1]
-    return ufunc(*args, out=last) if isinstance(last, np.ndarray) else ufunc(*args)
+def _inplace(ufunc, x):
+    """ufunc(x) written into x, an array just computed (a new number for a scalar)."""
+    return ufunc(x, out=x) if isinstance(x, np.ndarray) else ufunc(x)
 
 
 def _linear(p, w):
-    p *= w  # w p
-    return p
+    return w * p
 
 
 def _cosine(p, w):
     # (1 - cos(pi p)) / 2 written as (1 - sin(pi (1/2 - p))) / 2, the same function,
     # so that p = 1/2 gives exactly w/2 (cos(pi/2) is 6e-17 in floating point); the
     # factor w goes last so that w near the float maximum cannot overflow.
-    x = _inplace(np.subtract, 0.5, p)  # 1/2 - p
-    x *= np.pi
-    y = _inplace(np.sin, x)
-    y = _inplace(np.subtract, 1, y)    # 1 - sin(pi (1/2 - p))
-    y /= 2
-    y *= w
-    return y
+    return w * ((1 - np.sin(np.pi * (0.5 - p))) / 2)
 
 
 def _power(p, w, a):
-    p **= a  # w p^a
-    p *= w
-    return p
+    return w * p ** a
 
 
 def _exponential(p, w, rate):
-    # w (1 - exp(-rate p)) = -w expm1(-rate p), accurate for small rate p as well
-    p *= -rate
-    y = _inplace(np.expm1, p)
-    y *= -w
-    return y
+    # w (1 - exp(-rate p)) = -w expm1(-rate p); expm1 is accurate for small rate p as well.
+    # numpy's expm1 is slower than its exp; computing it in place makes up for that.
+    return -w * _inplace(np.expm1, -rate * p)
 
 
 def _normalized_exponential(p, w, rate):
     # w (1 - exp(-rate p)) / (1 - exp(-rate)) = w expm1(-rate p) / expm1(-rate)
-    p *= -rate
-    y = _inplace(np.expm1, p)
-    y /= np.expm1(-rate)
-    y *= w
-    return y
+    return w * (_inplace(np.expm1, -rate * p) / np.expm1(-rate))
 
 
 def _sigmoid(p, w):
-    # w exp(-5 (1 - p)^2)
-    x = _inplace(np.subtract, 1, p)
-    x *= x
-    x *= -5
-    y = _inplace(np.exp, x)
-    y *= w
-    return y
+    return w * _inplace(np.exp, -5 * (1 - p) ** 2)
 
 
 def _logistic(p, w):
-    # w (2 / (1 + exp(-10 p)) - 1)
-    p *= -10
-    y = _inplace(np.exp, p)
-    y += 1
-    y = _inplace(np.divide, 2, y)
-    y -= 1
-    y *= w
-    return y
+    return w * (2 / (1 + _inplace(np.exp, -10 * p)) - 1)
 
 
 def _cyclical(p, w, cycles, ratio):
-    # u = cycles p; position x = u - min(floor(u), cycles - 1) in the current cycle (t = T
-    # counts as the end of the last cycle); w min(x / ratio, 1)
-    p *= cycles
-    p -= _inplace(np.minimum, cycles - 1, np.floor(p))
-    p /= ratio
-    x = _inplace(np.minimum, 1, p)
-    x *= w
-    return x
+    u = p * cycles
+    # position in the current cycle; t = T counts as the end of the last cycle
+    position = u - np.minimum(np.floor(u), cycles - 1)
+    return w * np.minimum(position / ratio, 1)
 
 
 _FORMULAS = {"linear": _linear, "cosine": _cosine, "power": _power,
@@ -423,7 +388,9 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
         # Reverse the result, not p: numpy may round a reversed (strided) array through
         # another SIMD path than a contiguous one, so only this is bit-exact on every CPU.
         return ramp[::-1].copy()
-    return _inplace(np.subtract, w, ramp) if how == "complement" else ramp  # w - ramp
+    if how == "complement":
+        np.subtract(w, ramp, out=ramp)  # w - ramp, in place
+    return ramp
 
 
 def _decay_kind(decay):
