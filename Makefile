@@ -40,13 +40,10 @@ test: $(VENV)/.test
 test-thorough: $(VENV)/.test
 	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest --dist load tests/test_dynweights.py
 
-# Re-execute every notebook in place, in order, storing widget state for nbviewer.
+# Re-execute every notebook in place, in order, storing widget state for nbviewer, with
+# widget ids renumbered so that a second run gives the same bytes (tools/execute_notebooks.py).
 notebooks: $(VENV)/.test
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 \
-	    --ExecutePreprocessor.store_widget_state=True \
-	    --ExecutePreprocessor.record_timing=False \
-	    notebooks/*.ipynb
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
 
 figures: $(VENV)/.notebooks
 	$(PY) -m dynweights figures --out figures
