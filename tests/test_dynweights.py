@@ -903,6 +903,45 @@ def test_explore_partial_redraw_matches_a_fresh_panel(plt):
     assert bytes(_image(box).value) == bytes(_image(fresh).value)
 
 
+def test_slider_panels_are_drawn_at_twice_the_size_shown(plt):
+    """Sharp on HiDPI screens: the PNG has pixel_ratio (2) times the pixels of the CSS
+    size it is shown at (figsize * dpi), which is fixed, so JupyterLab does not stretch it."""
+    import io
+
+    from PIL import Image
+
+    for box, size in ((dw.explore(("linear", "power")), (8, 4.5)),
+                      (dw.explore(("cosine",), figsize=(5, 3), dpi=100), (5, 3))):
+        image = _image(box)
+        dpi = 100 if size == (5, 3) else 80
+        assert image.layout.width == f"{round(size[0] * dpi)}px"
+        with Image.open(io.BytesIO(bytes(image.value))) as png:
+            assert png.size == (round(2 * size[0] * dpi), round(2 * size[1] * dpi))
+
+
+def test_png_encoder_keeps_every_pixel(plt):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    import dynweights_display
+
+    fig = Figure(figsize=(3.01, 2.03), dpi=97)  # odd sizes: no row or column to spare
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot(dw.schedule("cosine", 30), "r-")
+    ax.set_facecolor("#123456")
+    ax.set_title("T = 30")
+    canvas.draw()
+    png = dynweights_display._png(canvas)
+    with Image.open(io.BytesIO(png)) as decoded:
+        np.testing.assert_array_equal(np.asarray(decoded.convert("RGB")),
+                                      np.asarray(canvas.buffer_rgba())[..., :3])
+    assert dynweights_display._png(canvas) == png  # deterministic
+
+
 def test_slider_panel_is_generic(plt):
     import ipywidgets as widgets
 
