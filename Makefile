@@ -18,13 +18,19 @@ $(PY):
 	    { echo "make: $(PYTHON) is Python < 3.11; the pinned notebook and test extras need 3.11+: make lab PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps: reinstall only when pyproject.toml changed (or the venv is new).
-$(VENV)/.notebooks: pyproject.toml | $(PY)
+# JupyterLab's default settings for this repository (no news prompt, no update check),
+# where the venv's JupyterLab reads them; postBuild puts them in the same place on Binder.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+
+# Stamps: reinstall only when pyproject.toml or overrides.json changed (or the venv is new).
+$(VENV)/.notebooks: pyproject.toml overrides.json | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks]'
+	mkdir -p $(LAB_SETTINGS) && cp overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $@
 
-$(VENV)/.test: pyproject.toml | $(PY)
+$(VENV)/.test: pyproject.toml overrides.json | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test]'
+	mkdir -p $(LAB_SETTINGS) && cp overrides.json $(LAB_SETTINGS)/overrides.json
 	touch $@ $(VENV)/.notebooks
 
 lab: $(VENV)/.notebooks

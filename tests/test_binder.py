@@ -202,6 +202,9 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
            "-q"]
     times["pip list"], _ = run("pip install (environment.yml)", pip + pip_list, 900)
     times["postBuild"], _ = run("postBuild", [str(repo / "postBuild")], 300)
+    # JupyterLab's defaults (no news prompt) where this environment's JupyterLab reads them
+    installed = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.read_text() == (ROOT / "overrides.json").read_text()
     times["test tools"], _ = run("pip install pytest nbval",
                                  pip + _test_pins("pytest", "nbval"), 300)
     # postBuild's install is the one Python imports: from the repository copy

@@ -111,6 +111,9 @@ def test_postbuild_installs_the_repository(pyproject):
     assert lines[0].startswith("#!")
     assert any(re.fullmatch(r"(python3? -m )?pip install --no-deps -e \.", line)
                for line in lines), lines
+    # JupyterLab's defaults for this repository, where Binder's JupyterLab reads them
+    text = path.read_text()
+    assert "cp overrides.json" in text and "share/jupyter/lab/settings" in text
     modules = pyproject["tool"]["setuptools"]["py-modules"]
     assert modules == ["dynweights", "dynweights_display"]
     assert all((ROOT / f"{module}.py").is_file() for module in modules)
@@ -127,3 +130,16 @@ def test_pinned_versions_are_the_installed_ones(pyproject):
         except PackageNotFoundError:
             pytest.fail(f"{name} is pinned but not installed")
         assert installed == pinned, f"{name}: pinned {pinned}, installed {installed}"
+
+
+def test_jupyterlab_overrides_switch_off_news_and_update_check():
+    """overrides.json: JupyterLab's defaults for this repository (postBuild and the
+    Makefile install it; tests/test_browser.py checks a first launch shows no prompt)."""
+    import json
+
+    overrides = json.loads((ROOT / "overrides.json").read_text())
+    assert overrides == {"@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false", "checkForUpdates": False}}
+    makefile = (ROOT / "Makefile").read_text()
+    assert "cp overrides.json $(LAB_SETTINGS)/overrides.json" in makefile
+    assert "LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings" in makefile
