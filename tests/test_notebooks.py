@@ -505,3 +505,67 @@ def test_readme_links_every_notebook_to_colab_and_binder():
     for path in NOTEBOOKS:
         assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
     assert f"https://mybinder.org/v2/gh/{repository()}/HEAD" in readme
+
+
+# --------------------------------------------------------------------------- GitHub's renderer
+
+GITHUB_RENDERER = ("nbconvert==7.16.6", "nbformat==5.10.4")  # what GitHub renders with
+_CONVERT = """
+import json, sys
+import nbconvert, nbformat
+from nbconvert import HTMLExporter
+assert (nbconvert.__version__, nbformat.__version__) == tuple(sys.argv[1:3]), \\
+    (nbconvert.__version__, nbformat.__version__)
+exporter = HTMLExporter()
+report = {}
+for path in sys.argv[3:]:
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        html, _ = exporter.from_notebook_node(nb)
+        report[path] = {"ok": True, "png": html.count("data:image/png;base64,"),
+                        "bytes": len(html)}
+    except Exception as error:  # reported per notebook
+        report[path] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:2000]}
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="session")
+def github_renderer():
+    """A venv with GitHub's nbconvert and nbformat, kept in .venv/github-renderer (made
+    once, with pip's cache; a stamp names the versions)."""
+    import subprocess
+    import sys
+
+    where = Path(sys.prefix) / "github-renderer"
+    python = where / "bin" / "python"
+    stamp = where / "installed.txt"
+    wanted = " ".join(GITHUB_RENDERER)
+    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(where)], check=True,
+                       timeout=300)
+        subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                        "-q", *GITHUB_RENDERER], check=True, timeout=900)
+        stamp.write_text(wanted)
+    return python
+
+
+def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
+    """GitHub shows a notebook as nbconvert 7.16.6 / nbformat 5.10.4 render it (scripts
+    stripped): every notebook must validate and convert, with each static figure in it."""
+    import subprocess
+
+    versions = [req.split("==")[1] for req in GITHUB_RENDERER]
+    result = subprocess.run([str(github_renderer), "-c", _CONVERT, *versions,
+                             *map(str, NOTEBOOKS)], capture_output=True, text=True,
+                            timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    failed = {Path(path).name: entry["error"] for path, entry in report.items()
+              if not entry["ok"]}
+    assert not failed, f"notebooks GitHub's nbconvert cannot render: {failed}"
+    for path in NOTEBOOKS:
+        pngs = sum("image/png" in output.get("data", {}) for _, output in outputs(load(path)))
+        assert report[str(path)]["png"] >= pngs, (
+            f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
