@@ -569,3 +569,186 @@ def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
         pngs = sum("image/png" in output.get("data", {}) for _, output in outputs(load(path)))
         assert report[str(path)]["png"] >= pngs, (
             f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
+
+
+# --------------------------------------------------------------------------- rules 3 and 4, one decay keyword
+# The notebook rules every owner follows (static figure before each slider panel, tagged
+# and collapsed solutions) and the one spelling of decays. Each check is a function of a
+# notebook, tested first on small synthetic notebooks that break the rule.
+
+HEADING = re.compile(r"^#")
+
+
+def is_heading(cell):
+    return cell.cell_type == "markdown" and bool(HEADING.match(cell.source.lstrip("\n")))
+
+
+def has_output(cell, mime):
+    return cell.cell_type == "code" and any(mime in output.get("data", {})
+                                            for output in cell.get("outputs", []))
+
+
+def panels_without_static_figure(nb):
+    """Indices of the code cells that show a widget view with no earlier code cell in the
+    same section (since the last Markdown cell starting with '#') that has an image/png."""
+    missing, figure_in_section = [], False
+    for index, cell in enumerate(nb.cells):
+        if is_heading(cell):
+            figure_in_section = False
+            continue
+        if has_output(cell, WIDGET_VIEW) and not figure_in_section:
+            missing.append(index)
+        if has_output(cell, "image/png"):
+            figure_in_section = True
+    return missing
+
+
+def is_solution(cell):
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def solution_problems(nb):
+    """What breaks rule 4 in ``nb``: a list of messages (empty when it is kept)."""
+    problems = []
+    # a heading "Exercises" (maybe numbered: "## 9. Exercises")
+    exercises = any(cell.cell_type == "markdown" and re.search(
+        r"^#+\s*(?:\d+\.?\s*)?exercises?\s*$", cell.source, re.IGNORECASE | re.MULTILINE)
+        for cell in nb.cells)
+    solutions = [index for index, cell in enumerate(nb.cells) if is_solution(cell)]
+    if exercises and not solutions:
+        problems.append("an Exercises section but no cell tagged 'solution'")
+    for index in solutions:
+        if nb.cells[index].get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
+            problems.append(f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
+    # each run of solution cells that has code checks its answer with an assert
+    runs, current = [], []
+    for index, cell in enumerate(nb.cells):
+        if is_solution(cell):
+            current.append(index)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    for run in runs:
+        code = [nb.cells[i] for i in run if nb.cells[i].cell_type == "code"]
+        if code and not any(re.search(r"\bassert\b", strip_comments_and_strings(c.source))
+                            for c in code):
+            problems.append(f"cells {run}: a code solution without an assert")
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.search(r"<details\b", cell.source, re.IGNORECASE):
+            problems.append(f"cell {index}: a <details> block (solutions are tagged cells now)")
+    return problems
+
+
+OLD_DECAY = re.compile(r"\b(?:dw|dynweights)\.decay\s*\(|\bdef decay\s*\("
+                       r"|\bby\s*=\s*(?:['\"](?:reversal|complement)['\"]|by\b)")
+
+
+def old_decay_spellings(text):
+    """The 1.x spellings of a decay in ``text``: dw.decay(...), by="reversal"."""
+    return [match.group(0) for match in OLD_DECAY.finditer(text)]
+
+
+def _nb(*cells):
+    """A synthetic notebook from ("md" | "code", source, {extra}) triples."""
+    nb = nbformat.v4.new_notebook()
+    for kind, source, extra in cells:
+        if kind == "md":
+            cell = nbformat.v4.new_markdown_cell(source)
+        else:
+            cell = nbformat.v4.new_code_cell(source, outputs=[
+                nbformat.v4.new_output("display_data", data={mime: "x"})
+                for mime in extra.get("outputs", [])])
+        cell.metadata.update(extra.get("metadata", {}))
+        nb.cells.append(cell)
+    return nb
+
+
+PNG, VIEW = {"outputs": ["image/png"]}, {"outputs": [WIDGET_VIEW]}
+HIDDEN = {"metadata": {"tags": ["solution"], "jupyter": {"source_hidden": True}}}
+
+
+@pytest.mark.parametrize("cells, missing", [
+    ([("md", "# A", {}), ("code", "fig", PNG), ("code", "panel", VIEW)], []),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("md", "text", {}), ("code", "panel", VIEW)], []),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("md", "## B", {}), ("code", "panel", VIEW)], [3]),
+    ([("md", "# A", {}), ("code", "panel", VIEW)], [1]),
+    ([("md", "# A", {}), ("code", "panel", VIEW), ("code", "fig", PNG)], [1]),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("code", "panel", VIEW),
+      ("md", "## B", {}), ("code", "panel", VIEW)], [4]),
+    ([("md", "# A", {}), ("code", "fig and panel", {"outputs": [WIDGET_VIEW, "image/png"]})], [1]),
+])
+def test_static_figure_check(cells, missing):
+    assert panels_without_static_figure(_nb(*cells)) == missing
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ([("md", "## Exercises\n1. Do it.", {}), ("code", "x = 1\nassert x == 1", HIDDEN)], []),
+    ([("md", "## 9. Exercises", {}), ("md", "derivation", HIDDEN),
+      ("code", "assert 1", HIDDEN)], []),
+    ([("md", "# No exercises here", {}), ("code", "x = 1", {})], []),
+    ([("md", "### Exercise", {}), ("code", "x = 1", {})], ["no cell tagged 'solution'"]),
+    ([("md", "## Exercises", {}), ("code", "x = 1", {})], ["no cell tagged 'solution'"]),
+    ([("md", "## Exercises", {}), ("code", "assert 1", {"metadata": {"tags": ["solution"]}})],
+     ["source_hidden"]),
+    ([("md", "## Exercises", {}), ("code", "x = 1  # assert x", HIDDEN)], ["without an assert"]),
+    ([("md", "## Exercises", {}), ("code", "assert 1", HIDDEN),
+      ("md", "<details><summary>Solution</summary>...</details>", {})], ["<details>"]),
+])
+def test_solution_check(cells, expected):
+    problems = solution_problems(_nb(*cells))
+    assert len(problems) == len(expected), problems
+    for problem, fragment in zip(problems, expected):
+        assert fragment in problem
+
+
+@pytest.mark.parametrize("text, found", [
+    ('dw.decay("power", t, T, by="reversal")', 2),
+    ("dynweights.decay('linear', 3, 10)", 1),
+    ("def decay(method, step, total_steps, by=None):", 1),
+    ("s = dw.schedule('power', T, decay='reversal')", 0),
+    ("for by in dw.DECAYS: dw.weight(m, t, T, decay=by)", 0),
+    ("the decay (a ramp read backwards) by the complement", 0),
+])
+def test_old_decay_spelling_check(text, found):
+    assert len(old_decay_spellings(text)) == found
+
+
+@each_notebook
+def test_static_figure_before_every_slider_panel(path):
+    """Rule 3: GitHub shows a slider panel as an empty output; a static figure at the
+    sliders' starting values comes first, in the same section."""
+    missing = panels_without_static_figure(load(path))
+    assert not missing, (f"code cells {missing} show a slider panel with no image/png "
+                         "figure before it in the same section")
+
+
+@each_notebook
+def test_solutions_are_tagged_collapsed_and_checked(path):
+    """Rule 4: solutions are cells tagged 'solution', collapsed (source_hidden), code
+    solutions assert their answer, and no <details> block remains."""
+    problems = solution_problems(load(path))
+    assert not problems, "\n".join(problems)
+
+
+def test_one_decay_keyword():
+    """`decay=` on weight, schedule and mean_weight is the one spelling: dw.decay(...) and
+    its by= are gone from the module, the README and every notebook."""
+    import inspect
+
+    import dynweights as dw
+
+    assert not hasattr(dw, "decay"), "dynweights.decay still exists"
+    for function in (dw.weight, dw.schedule, dw.mean_weight):
+        assert "decay" in inspect.signature(function).parameters, function.__name__
+    assert dw.weight("linear", 1, 4, decay="reversal") == 0.75
+    assert dw.schedule("linear", 4, decay="complement").tolist() == [1.0, 0.75, 0.5, 0.25, 0.0]
+    assert dw.mean_weight("power", 10, decay="reversal") == dw.mean_weight("power", 10)
+    texts = {name: (ROOT / name).read_text(encoding="utf-8")
+             for name in ("README.md", "dynweights.py", "dynweights_display.py")}
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(load(path).cells):
+            texts[f"{path.name} cell {index}"] = cell.source
+    found = {name: hits for name, text in texts.items() if (hits := old_decay_spellings(text))}
+    assert not found, f"the old decay spelling: {found}"
