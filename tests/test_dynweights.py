@@ -185,7 +185,10 @@ def test_starts_at_zero(mp, T, w):
         assert close(got, w * E(-5), w)
     else:
         assert got == 0
-    assert dw.weight(method, [0], T, w, **params)[0] == got
+    # the array path, within ULPS: numpy may round a 1-element array through other SIMD
+    # code than a scalar (sigmoid's exp(-5) is the only value here that is not exact)
+    np.testing.assert_array_max_ulp(dw.weight(method, [0], T, w, **params), [got],
+                                    maxulp=ULPS)
 
 
 @given(method_params(RAMPS), totals, weights, fractions, fractions)
@@ -259,7 +262,11 @@ def test_past_T_holds_final_value(mp, T, w, factor):
     final = dw.weight(method, T, T, w, **params)
     assert dw.weight(method, factor * T, T, w, **params) == final
     assert dw.weight(method, T + factor, T, w, **params) == final
-    assert (dw.weight(method, [T, 2 * T, T * factor], T, w, **params) == final).all()
+    # an array of steps past T: the scalar path's final value, within ULPS (numpy rounds
+    # arrays and scalars through possibly different SIMD code); exactly equal to each other
+    # is not promised either across the body and the tail of a vectorized loop
+    np.testing.assert_array_max_ulp(dw.weight(method, [T, 2 * T, T * factor], T, w, **params),
+                                    np.full(3, final), maxulp=ULPS)
     for by in dw.DECAYS:
         assert (dw.weight(method, factor * T, T, w, decay=by, **params)
                 == dw.weight(method, T, T, w, decay=by, **params))
@@ -597,7 +604,11 @@ def test_exponential_facts():
     assert round(mean, 5) == 0.75458
     assert round(s[BIG_T // 2], 5) == 0.86466
     # the normalized form reaches w; with rate -> 0 it tends to the linear ramp
-    assert dw.schedule("normalized_exponential", 10)[-1] == 1.0
+    # exactly w for a scalar step (numerator and denominator are the same expm1 call) ...
+    assert dw.normalized_exponential(10, 10) == 1.0
+    # ... within ULPS in a schedule, whose expm1 runs over an array (maybe other SIMD code)
+    np.testing.assert_array_max_ulp(dw.schedule("normalized_exponential", 10)[-1:], [1.0],
+                                    maxulp=ULPS)
     np.testing.assert_allclose(dw.schedule("normalized_exponential", 100, rate=1e-6),
                                dw.schedule("linear", 100), atol=1e-6)
 
