@@ -111,11 +111,7 @@ def _steps(step):
 def _progress(t, total_steps):
     """p = min(t, T) / T in [0, 1] for a validated step t, after checking T."""
     T = _positive("total_steps", total_steps)
-    if not isinstance(t, np.ndarray):
-        return min(t, T) / T
-    p = np.minimum(t, T)  # a new array (never the caller's), divided in place
-    p /= T
-    return p
+    return np.minimum(t, T) / T if isinstance(t, np.ndarray) else min(t, T) / T
 
 
 def _out(value, like):
