@@ -1,11 +1,13 @@
 # make lab    set up .venv and open the tutorial in JupyterLab
-# make test   set up .venv and run every test (unit, doctests, properties, notebooks, browser)
+# make test   set up .venv and run every test (unit, doctests, properties, notebooks, book, browser)
+# make test-thorough     the property tests with 50x the hypothesis examples (minutes)
 # make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
 #                        extra, ~1.6 GB) and check notebook 08's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
 # make book / student   the static HTML book (build/book/) / the student edition (build/student/)
 
 PYTHON ?= python3
+comma  := ,
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8888
@@ -13,28 +15,36 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-frameworks notebooks figures bench book student clean
+.PHONY: lab test test-thorough test-frameworks notebooks figures bench book student clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	    { echo "make: $(PYTHON) is Python < 3.11; the pinned notebook and test extras need 3.11+: make lab PYTHON=python3.11"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps: reinstall only when pyproject.toml changed (or the venv is new).
-$(VENV)/.notebooks: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks]'
+# JupyterLab's default settings for this repository (no news prompt, no update check),
+# where the venv's JupyterLab reads them; postBuild puts them in the same place on Binder.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings
+# install EXTRAS: pip install the project with those extras, then JupyterLab's settings
+install = $(PY) -m pip install --disable-pip-version-check -q -e '.[$(1)]' && \
+	mkdir -p $(LAB_SETTINGS) && cp overrides.json $(LAB_SETTINGS)/overrides.json
+
+# Stamps: reinstall only when pyproject.toml or overrides.json changed (or the venv is new);
+# each stamp also marks the smaller sets of extras it includes as installed.
+$(VENV)/.notebooks: pyproject.toml overrides.json | $(PY)
+	$(call install,notebooks)
 	touch $@
 
-$(VENV)/.book: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,book]'
+$(VENV)/.book: pyproject.toml overrides.json | $(PY)
+	$(call install,notebooks$(comma)book)
 	touch $@ $(VENV)/.notebooks
 
-$(VENV)/.test: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,book]'
+$(VENV)/.test: pyproject.toml overrides.json | $(PY)
+	$(call install,notebooks$(comma)test$(comma)book)
 	touch $@ $(VENV)/.notebooks $(VENV)/.book
 
-$(VENV)/.frameworks: pyproject.toml | $(PY)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[notebooks,test,book,frameworks]'
+$(VENV)/.frameworks: pyproject.toml overrides.json | $(PY)
+	$(call install,notebooks$(comma)test$(comma)book$(comma)frameworks)
 	touch $@ $(VENV)/.test $(VENV)/.notebooks $(VENV)/.book
 
 lab: $(VENV)/.notebooks
@@ -52,13 +62,15 @@ test: $(VENV)/.test
 test-frameworks: $(VENV)/.frameworks
 	$(PY) -m pytest -n 0 tests/test_frameworks.py
 
-# Re-execute every notebook in place, in order, storing widget state for nbviewer.
+# The hypothesis property tests only, under the `thorough` profile (tests/conftest.py):
+# 15000 examples per property test instead of 300, spread over both workers.
+test-thorough: $(VENV)/.test
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest --dist load tests/test_dynweights.py
+
+# Re-execute every notebook in place, in order, storing widget state for nbviewer, with
+# widget ids renumbered so that a second run gives the same bytes (tools/execute_notebooks.py).
 notebooks: $(VENV)/.test
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.kernel_name=python3 \
-	    --ExecutePreprocessor.store_widget_state=True \
-	    --ExecutePreprocessor.record_timing=False \
-	    notebooks/*.ipynb
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
 
 figures: $(VENV)/.notebooks
 	$(PY) -m dynweights figures --out figures

@@ -137,7 +137,15 @@ def _ratio(ratio):
 
 # --------------------------------------------------------------------------- ramps
 # Each formula takes p in [0, 1]: `weight` (which every public ramp calls) gets p from
-# the validated step, `schedule` builds all T + 1 values of p at once.
+# the validated step, `schedule` builds all T + 1 values of p at once. numpy reuses the
+# intermediate arrays of an expression such as `w * (1 - x) / 2` by itself, but not for a
+# function call: `_inplace(np.exp, x)` is np.exp(x) written into the new array x, so that
+# a schedule of 10^6 steps needs no extra full-size array for it.
+
+def _inplace(ufunc, x):
+    """ufunc(x) written into x, an array just computed (a new number for a scalar)."""
+    return ufunc(x, out=x) if isinstance(x, np.ndarray) else ufunc(x)
+
 
 def _linear(p, w):
     return w * p
@@ -155,20 +163,22 @@ def _power(p, w, a):
 
 
 def _exponential(p, w, rate):
-    # -expm1(-x) = 1 - exp(-x), accurate for small x as well
-    return w * -np.expm1(-rate * p)
+    # w (1 - exp(-rate p)) = -w expm1(-rate p); expm1 is accurate for small rate p as well.
+    # numpy's expm1 is slower than its exp; computing it in place makes up for that.
+    return -w * _inplace(np.expm1, -rate * p)
 
 
 def _normalized_exponential(p, w, rate):
-    return w * (np.expm1(-rate * p) / np.expm1(-rate))
+    # w (1 - exp(-rate p)) / (1 - exp(-rate)) = w expm1(-rate p) / expm1(-rate)
+    return w * (_inplace(np.expm1, -rate * p) / np.expm1(-rate))
 
 
 def _sigmoid(p, w):
-    return w * np.exp(-5 * (1 - p) ** 2)
+    return w * _inplace(np.exp, -5 * (1 - p) ** 2)
 
 
 def _logistic(p, w):
-    return w * (2 / (1 + np.exp(-10 * p)) - 1)
+    return w * (2 / (1 + _inplace(np.exp, -10 * p)) - 1)
 
 
 def _cyclical(p, w, cycles, ratio):
@@ -374,7 +384,9 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
         # Reverse the result, not p: numpy may round a reversed (strided) array through
         # another SIMD path than a contiguous one, so only this is bit-exact on every CPU.
         return ramp[::-1].copy()
-    return w - ramp if how == "complement" else ramp
+    if how == "complement":
+        np.subtract(w, ramp, out=ramp)  # w - ramp, in place
+    return ramp
 
 
 def _decay_kind(decay):

@@ -67,22 +67,35 @@ def markdown_table(header, rows):
 
 
 def _png(canvas):
-    """PNG bytes of what an Agg canvas holds now.
+    """PNG bytes of what an Agg canvas holds now (RGB: the figure is opaque).
 
-    Written by Pillow with no metadata, so the same figure gives the same bytes; zlib
-    level 3 instead of 6 encodes a 640 x 360 panel in 7 ms instead of 11 (20 % more bytes).
+    Written here rather than by Pillow, for speed: every row gets PNG's "Up" filter (the
+    difference to the row above, zero over most of a plot), computed by numpy in one
+    step, and zlib's run-length strategy at level 1 packs the result. A 1280 x 720 panel
+    (640 x 360 at twice the pixels, see `slider_panel`) takes about 8 ms of CPU instead of
+    Pillow's 13-17 ms, and no metadata: the same figure gives the same bytes.
     """
-    import io
+    import struct
+    import zlib
 
-    from PIL import Image
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+    height, width, _ = rgb.shape
+    flat = rgb.reshape(height, width * 3)
+    rows = np.empty((height, 1 + width * 3), np.uint8)
+    rows[:, 0] = 2                                        # filter type "Up" on every row
+    rows[0, 1:] = flat[0]                                 # (the row above row 0 is zeros)
+    np.subtract(flat[1:], flat[:-1], out=rows[1:, 1:])    # modulo 256, as PNG wants
+    packer = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    data = packer.compress(rows) + packer.flush()
 
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
-                                                            compress_level=3)
-    return buf.getvalue()
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
-def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80):
+def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80, pixel_ratio=2):
     """A live figure under sliders, for any experiment: returns an ipywidgets.VBox.
 
     ``sliders`` maps names to ipywidgets value widgets; ``draw(fig, **values)`` draws
@@ -94,14 +107,20 @@ def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80):
     The figure is shown as an ``ipywidgets.Image`` of PNG bytes: one Figure, updated in
     place (no pile-up of figures, no flicker), and a notebook re-executed by nbval gives
     the same outputs as the stored ones, which `interact` does not.
+
+    The image is shown ``figsize * dpi`` CSS pixels wide (640 x 360 by default), never
+    stretched to the cell's width, and drawn with ``pixel_ratio`` device pixels per CSS
+    pixel (dpi * pixel_ratio), so that its text is sharp on HiDPI screens too.
     """
     import ipywidgets as widgets
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize, dpi=dpi)
+    fig = Figure(figsize=figsize, dpi=dpi * pixel_ratio)
     canvas = FigureCanvasAgg(fig)
-    image = widgets.Image(format="png")
+    # the width it is drawn for; the height follows from the PNG's aspect ratio
+    image = widgets.Image(format="png",
+                          layout=widgets.Layout(width=f"{round(figsize[0] * dpi)}px"))
 
     def redraw(change=None):
         png = draw(fig, **{name: s.value for name, s in sliders.items()})
@@ -121,7 +140,7 @@ def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80):
 
 
 def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
-            max_total_steps=1000, figsize=(8, 4.5), dpi=80, **params):
+            max_total_steps=1000, figsize=(8, 4.5), dpi=80, pixel_ratio=2, **params):
     """Sliders for T and w (and a, rate, cycles, ratio where a method takes them)
     above a live plot of the schedules of ``methods``. Returns an ipywidgets.VBox.
 
@@ -194,7 +213,7 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
         ax.draw_artist(ax.get_legend())  # over the lines, as in a full drawing
         return _png(canvas)
 
-    return slider_panel(draw, sliders, figsize=figsize, dpi=dpi)
+    return slider_panel(draw, sliders, figsize=figsize, dpi=dpi, pixel_ratio=pixel_ratio)
 
 
 # --------------------------------------------------------------------------- figures

@@ -1,4 +1,38 @@
-"""Shared pytest hooks."""
+"""Shared pytest hooks and the hypothesis profiles.
+
+Hypothesis profiles (the property tests in tests/test_dynweights.py take their example
+counts from these; no test sets its own):
+
+- ``default``: 300 examples per property test, a new random seed each run (locally).
+- ``ci``: the same 300 examples, derandomized (the seed is derived from each test, so a
+  CI run is reproducible); chosen automatically when the environment variable CI is set.
+- ``thorough``: 50x the examples (15000 per property test), random; run it with
+  ``make test-thorough``.
+
+``HYPOTHESIS_PROFILE=<name>`` picks a profile explicitly and wins over CI.
+"""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+EXAMPLES = 300
+# deadline=None: a schedule of 2000 steps, or a first call that imports numpy's
+# internals, may take longer than hypothesis's 200 ms default on a loaded machine.
+settings.register_profile("default", max_examples=EXAMPLES, deadline=None)
+settings.register_profile("ci", max_examples=EXAMPLES, deadline=None, derandomize=True,
+                          database=None, print_blob=True)
+settings.register_profile("thorough", max_examples=50 * EXAMPLES, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+settings.load_profile(PROFILE)
+
+
+def pytest_report_header(config):
+    chosen = settings.get_profile(PROFILE)
+    seed = "derandomized" if chosen.derandomize else "random seed"
+    return (f"hypothesis profile: {PROFILE!r} ({chosen.max_examples} examples per "
+            f"property test, {seed})")
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -129,3 +129,94 @@ def test_readme_binder_badge_opens_the_overview_notebook():
         assert (ROOT / target).is_file(), f"badge labpath names a missing file: {target}"
         assert target == DEFAULT_NOTEBOOK, (
             f"Binder should open {DEFAULT_NOTEBOOK} by default, the badge opens {target}")
+
+
+# --------------------------------------------------------------------------- Binder-equivalent run
+
+def _report(request, text):
+    """A line for the "dynweights report" section of pytest's summary (tests/conftest.py)."""
+    request.node.user_properties.append(("dynweights-report", text))
+
+
+def _environment():
+    import yaml
+
+    return yaml.safe_load((ROOT / "environment.yml").read_text())
+
+
+def _test_pins(*names):
+    """The test extra's exact pins of ``names`` (pyproject.toml)."""
+    import tomllib
+
+    test = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]["test"]
+    pins = [req for req in test if re.match(r"([A-Za-z0-9_.\-]+)", req)[1] in names]
+    assert len(pins) == len(names), (names, test)
+    return pins
+
+
+def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, request):
+    """What Binder does, without Docker: a fresh venv with environment.yml's Python gets
+    exactly environment.yml's `pip:` list, then `postBuild` runs in a copy of the
+    repository with that venv first on PATH, and strict nbval re-executes
+    notebooks/00_overview.ipynb there (pytest and nbval added, after postBuild, only to
+    run the check). pip's cache makes a second run fast; the times are printed."""
+    import time
+
+    env_file = _environment()
+    python_version = next(dep.split("=")[1] for dep in env_file["dependencies"]
+                          if isinstance(dep, str) and dep.startswith("python="))
+    if sys.version_info[:2] == tuple(int(x) for x in python_version.split(".")[:2]):
+        python = sys.executable
+    else:
+        python = shutil.which(f"python{python_version}")
+        if python is None:
+            pytest.skip(f"environment.yml wants Python {python_version}; no "
+                        f"python{python_version} found")
+    pip_list = next(dep["pip"] for dep in env_file["dependencies"] if isinstance(dep, dict))
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT, repo, ignore=IGNORE)
+    venv = tmp_path / "venv"
+    bin_dir = venv / "bin"
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH",
+                          "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
+    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+               JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
+               JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
+               IPYTHONDIR=str(tmp_path / "ipython"), MPLCONFIGDIR=str(tmp_path / "mpl"))
+
+    def run(step, command, timeout):
+        started = time.monotonic()
+        result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
+                                timeout=timeout, stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, (
+            f"{step} failed ({result.returncode}):\n{result.stdout[-3000:]}\n"
+            f"{result.stderr[-3000:]}")
+        return time.monotonic() - started, result
+
+    times = {}
+    times["venv"], _ = run("venv", [python, "-m", "venv", str(venv)], 120)
+    pip = [str(bin_dir / "python"), "-m", "pip", "install", "--disable-pip-version-check",
+           "-q"]
+    times["pip list"], _ = run("pip install (environment.yml)", pip + pip_list, 900)
+    times["postBuild"], _ = run("postBuild", [str(repo / "postBuild")], 300)
+    # JupyterLab's defaults (no news prompt) where this environment's JupyterLab reads them
+    installed = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert installed.read_text() == (ROOT / "overrides.json").read_text()
+    times["test tools"], _ = run("pip install pytest nbval",
+                                 pip + _test_pins("pytest", "nbval"), 300)
+    # postBuild's install is the one Python imports: from the repository copy
+    _, where = run("import", [str(bin_dir / "python"), "-c",
+                              "import dynweights; print(dynweights.__file__)"], 60)
+    assert Path(where.stdout.strip()).resolve() == (repo / "dynweights.py").resolve()
+    times["nbval"], result = run(
+        "strict nbval", [str(bin_dir / "python"), "-m", "pytest", "-o", "addopts=",
+                         "-p", "no:cacheprovider", "--nbval", "-q", DEFAULT_NOTEBOOK], 600)
+    assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout[-2000:]
+    assert not re.search(r"\b(failed|error)", result.stdout.splitlines()[-1]), result.stdout
+    _report(request, "\nBinder-equivalent venv (environment.yml pip list, postBuild, strict "
+                     f"nbval on {DEFAULT_NOTEBOOK}): "
+            + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in times.items())
+            + f"; total {sum(times.values()):.0f} s")

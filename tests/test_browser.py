@@ -9,7 +9,7 @@ screenshot of each notebook is saved for a human look (the paths are printed).
 
 In the power notebook the `a` and `T` sliders are moved with the keyboard; each key press
 must produce a different plot image, and the time from key press to the new image is
-printed (median and p95) with the target (median below 150 ms), met or not: the
+printed (median and p95) with the target (median below 100 ms), met or not: the
 project prints timings and never asserts them (shared, noisy machines).
 
 Chromium is Debian's `chromium` package (or any Chromium/Chrome found on PATH or in
@@ -59,7 +59,7 @@ RUN_TIMEOUT = 150              # s, all cells of one notebook run (each is < 10 
 IMAGE_TIMEOUT = 20             # s, every image decoded after the run
 KEY_TIMEOUT = 10               # s, one slider key press answered by a new image
 SLIDER_MOVES = 12              # key presses per slider (6 right, then 6 left)
-LATENCY_TARGET_MS = 150.0      # median, key press -> new plot image loaded
+LATENCY_TARGET_MS = 100.0      # median, key press -> new plot image loaded
 
 SKIP_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
@@ -164,12 +164,11 @@ def lab(chromium_executable, tmp_path_factory, request):
     work = tmp_path_factory.mktemp("lab")
     root = work / "repo"
     shutil.copytree(ROOT, root, ignore=SKIP_IGNORE)
-    # JupyterLab settings for a quiet, complete page: no news/update toasts, and every
-    # cell attached to the DOM (so every output can be checked and screenshotted).
+    # A fresh user: no user settings but one, every cell attached to the DOM (so every
+    # output can be checked and screenshotted). The news prompt and the update check are
+    # off through the repository's overrides.json in this venv (`make` puts it there), as
+    # on a first `make lab`: test_no_news_prompt_on_first_launch checks that.
     settings = work / "settings" / "@jupyterlab"
-    (settings / "apputils-extension").mkdir(parents=True)
-    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
         json.dumps({"windowingMode": "none"}))
@@ -617,3 +616,37 @@ def test_power_sliders_redraw_fast(lab, page, request):
     # Printed, not asserted: the project never asserts wall-clock times in tests (these
     # machines are shared and noisy); a miss shows as "NOT met" in every test run.
     _say(request, "\n".join(lines))
+
+
+NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
+NOTIFICATION_SETTINGS = "@jupyterlab/apputils-extension:notification"
+
+
+def test_no_news_prompt_on_first_launch(browser, lab, request):
+    """A first launch (empty user settings) shows no news prompt: the repository's
+    overrides.json (installed into the venv by `make`, and on Binder by postBuild) makes
+    fetchNews "false" and checkForUpdates false the defaults. Checked to fail without it
+    (the prompt's toast is found)."""
+    overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert overrides.is_file(), (f"{overrides} is missing: `make .venv/.test` installs the "
+                                 "repository's overrides.json there")
+    assert json.loads(overrides.read_text()) == json.loads((ROOT / "overrides.json").read_text())
+    served = _api(f"{lab.base}/lab/api/settings/{NOTIFICATION_SETTINGS}", lab.token)
+    defaults = {key: served["schema"]["properties"][key]["default"]
+                for key in ("fetchNews", "checkForUpdates")}
+    assert defaults == {"fetchNews": "false", "checkForUpdates": False}, defaults
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        _load_lab(page, lab)
+        # the prompt is emitted once the app is restored and the settings are loaded
+        page.wait_for_timeout(3000)
+        text = page.evaluate("() => document.body.innerText")
+        toasts = page.evaluate("() => [...document.querySelectorAll("
+                               "'.jp-toast-container, .Toastify, .jp-Notification-Toast')]"
+                               ".map(e => e.innerText).filter(t => t.trim())")
+    finally:
+        context.close()
+    assert NEWS_PROMPT not in text, f"JupyterLab asks about news on first launch: {toasts}"
+    assert not toasts, f"JupyterLab shows notifications on first launch: {toasts}"
+    _say(request, f"\nfirst launch: no news prompt, no notification ({overrides} in effect)")

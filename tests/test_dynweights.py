@@ -13,13 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import dynweights as dw
 
 ROOT = Path(__file__).resolve().parents[1]
-PROPS = settings(max_examples=300, deadline=None)
+# Example counts come from the hypothesis profile (tests/conftest.py): 300 per property
+# test by default and in CI (derandomized there), 15000 with `make test-thorough`.
 # `schedule` and `weight` on an array of the same steps run the same numpy expression, but
 # numpy may use different SIMD code for different lengths and layouts, and promises no
 # bit-equality across them: they agree within ULPS units in the last place.
@@ -176,7 +177,6 @@ fractions = st.floats(0, 2)  # step / T, past T included
 
 # --------------------------------------------------------------------------- properties
 
-@PROPS
 @given(method_params(), totals, weights)
 def test_starts_at_zero(mp, T, w):
     method, params = mp
@@ -185,10 +185,12 @@ def test_starts_at_zero(mp, T, w):
         assert close(got, w * E(-5), w)
     else:
         assert got == 0
-    assert dw.weight(method, [0], T, w, **params)[0] == got
+    # the array path, within ULPS: numpy may round a 1-element array through other SIMD
+    # code than a scalar (sigmoid's exp(-5) is the only value here that is not exact)
+    np.testing.assert_array_max_ulp(dw.weight(method, [0], T, w, **params), [got],
+                                    maxulp=ULPS)
 
 
-@PROPS
 @given(method_params(RAMPS), totals, weights, fractions, fractions)
 def test_non_decreasing_scalar(mp, T, w, f1, f2):
     method, params = mp
@@ -196,14 +198,12 @@ def test_non_decreasing_scalar(mp, T, w, f1, f2):
     assert dw.weight(method, t1, T, w, **params) <= dw.weight(method, t2, T, w, **params)
 
 
-@PROPS
 @given(method_params(RAMPS), st.integers(1, 3000), weights)
 def test_non_decreasing_schedule(mp, T, w):
     method, params = mp
     assert (np.diff(dw.schedule(method, T, w, **params)) >= 0).all()
 
 
-@PROPS
 @given(method_params(), totals, st.floats(-1e6, 1e6), fractions)
 def test_within_zero_and_w_and_mirrored(mp, T, w, f):
     method, params = mp
@@ -213,7 +213,6 @@ def test_within_zero_and_w_and_mirrored(mp, T, w, f):
     assert close(mirror, -got, w)
 
 
-@PROPS
 @given(method_params(), totals, st.floats(-1e6, 1e6), fractions)
 def test_scales_linearly_in_w(mp, T, w, f):
     method, params = mp
@@ -222,14 +221,12 @@ def test_scales_linearly_in_w(mp, T, w, f):
     assert dw.weight(method, f * T, T, 0.0, **params) == 0
 
 
-@PROPS
 @given(totals, st.floats(-1e6, 1e6), fractions)
 def test_power_with_a_1_is_linear(T, w, f):
     assert close(dw.power(f * T, T, w, a=1), dw.linear(f * T, T, w), w, 1e-15)
     assert close(dw.weight("power", f * T, T, w, a=1.0), dw.linear(f * T, T, w), w, 1e-15)
 
 
-@PROPS
 @given(method_params(), totals, st.floats(-1e6, 1e6),
        st.lists(fractions, min_size=0, max_size=8))
 def test_array_equals_elementwise_scalars(mp, T, w, fs):
@@ -246,7 +243,6 @@ def test_array_equals_elementwise_scalars(mp, T, w, fs):
         same_as_scalars(dw.weight(method, grid, T, w, **params), scalars[:4].reshape(2, 2))
 
 
-@PROPS
 @given(method_params(), st.integers(1, 2000), st.floats(-1e6, 1e6))
 def test_schedule_has_T_plus_1_entries_equal_to_weight(mp, T, w):
     method, params = mp
@@ -260,20 +256,22 @@ def test_schedule_has_T_plus_1_entries_equal_to_weight(mp, T, w):
     np.testing.assert_array_equal(dw.schedule(method, float(T), w, **params), s)
 
 
-@PROPS
 @given(method_params(), totals, st.floats(-1e6, 1e6), st.floats(1, 1e6))
 def test_past_T_holds_final_value(mp, T, w, factor):
     method, params = mp
     final = dw.weight(method, T, T, w, **params)
     assert dw.weight(method, factor * T, T, w, **params) == final
     assert dw.weight(method, T + factor, T, w, **params) == final
-    assert (dw.weight(method, [T, 2 * T, T * factor], T, w, **params) == final).all()
+    # an array of steps past T: the scalar path's final value, within ULPS (numpy rounds
+    # arrays and scalars through possibly different SIMD code); exactly equal to each other
+    # is not promised either across the body and the tail of a vectorized loop
+    np.testing.assert_array_max_ulp(dw.weight(method, [T, 2 * T, T * factor], T, w, **params),
+                                    np.full(3, final), maxulp=ULPS)
     for by in dw.DECAYS:
         assert (dw.weight(method, factor * T, T, w, decay=by, **params)
                 == dw.weight(method, T, T, w, decay=by, **params))
 
 
-@PROPS
 @given(method_params(), totals, weights, st.floats(0, 1))
 def test_decay_reversal_and_complement(mp, T, w, f):
     method, params = mp
@@ -294,7 +292,6 @@ def test_decay_reversal_and_complement(mp, T, w, f):
         assert close(complement, w * math.exp(-params["rate"] * f), w, 1e-12)
 
 
-@PROPS
 @given(method_params(), st.integers(1, 500), weights)
 def test_schedule_decay_matches_weight(mp, T, w):
     method, params = mp
@@ -385,7 +382,6 @@ def extreme_params(draw, method):
     return {k: draw(chosen[k]) for k in dw.PARAMS[method]}
 
 
-@PROPS
 @given(st.data(), st.sampled_from(dw.METHODS), huge, any_w, st.floats(0, 8e307))
 def test_never_nan_or_inf_for_finite_valid_input(data, method, T, w, t):
     params = data.draw(extreme_params(method))
@@ -420,7 +416,6 @@ extreme_w = st.one_of(st.sampled_from([1.7976931348623157e308, -1.79769313486231
                                        5e-324, -5e-324, 0.0]), any_w)
 
 
-@PROPS
 @given(st.data(), st.sampled_from(dw.METHODS), tiny_or_huge, extreme_w,
        st.sampled_from([None, *dw.DECAYS]))
 def test_hostile_floats_give_finite_values_in_range(data, method, T, w, decay):
@@ -609,7 +604,11 @@ def test_exponential_facts():
     assert round(mean, 5) == 0.75458
     assert round(s[BIG_T // 2], 5) == 0.86466
     # the normalized form reaches w; with rate -> 0 it tends to the linear ramp
-    assert dw.schedule("normalized_exponential", 10)[-1] == 1.0
+    # exactly w for a scalar step (numerator and denominator are the same expm1 call) ...
+    assert dw.normalized_exponential(10, 10) == 1.0
+    # ... within ULPS in a schedule, whose expm1 runs over an array (maybe other SIMD code)
+    np.testing.assert_array_max_ulp(dw.schedule("normalized_exponential", 10)[-1:], [1.0],
+                                    maxulp=ULPS)
     np.testing.assert_allclose(dw.schedule("normalized_exponential", 100, rate=1e-6),
                                dw.schedule("linear", 100), atol=1e-6)
 
@@ -913,6 +912,45 @@ def test_explore_partial_redraw_matches_a_fresh_panel(plt):
     sliders["T (total steps)"].value = 40  # new axes, then back: a full redraw each time
     sliders["T (total steps)"].value = 100
     assert bytes(_image(box).value) == bytes(_image(fresh).value)
+
+
+def test_slider_panels_are_drawn_at_twice_the_size_shown(plt):
+    """Sharp on HiDPI screens: the PNG has pixel_ratio (2) times the pixels of the CSS
+    size it is shown at (figsize * dpi), which is fixed, so JupyterLab does not stretch it."""
+    import io
+
+    from PIL import Image
+
+    for box, size in ((dw.explore(("linear", "power")), (8, 4.5)),
+                      (dw.explore(("cosine",), figsize=(5, 3), dpi=100), (5, 3))):
+        image = _image(box)
+        dpi = 100 if size == (5, 3) else 80
+        assert image.layout.width == f"{round(size[0] * dpi)}px"
+        with Image.open(io.BytesIO(bytes(image.value))) as png:
+            assert png.size == (round(2 * size[0] * dpi), round(2 * size[1] * dpi))
+
+
+def test_png_encoder_keeps_every_pixel(plt):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    import dynweights_display
+
+    fig = Figure(figsize=(3.01, 2.03), dpi=97)  # odd sizes: no row or column to spare
+    canvas = FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.plot(dw.schedule("cosine", 30), "r-")
+    ax.set_facecolor("#123456")
+    ax.set_title("T = 30")
+    canvas.draw()
+    png = dynweights_display._png(canvas)
+    with Image.open(io.BytesIO(png)) as decoded:
+        np.testing.assert_array_equal(np.asarray(decoded.convert("RGB")),
+                                      np.asarray(canvas.buffer_rgba())[..., :3])
+    assert dynweights_display._png(canvas) == png  # deterministic
 
 
 def test_slider_panel_is_generic(plt):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
+import json
 import re
 import tokenize
 from pathlib import Path
@@ -356,14 +357,116 @@ def test_listed_in_readme(path):
     assert path.name in readme, f"README.md does not mention {path.name}"
 
 
-def test_makefile_has_notebooks_target():
+def makefile_recipe(target):
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    match = re.search(r"^notebooks\s*:.*\n((?:\t.*\n?)+)", makefile, re.MULTILINE)
-    assert match, "Makefile has no 'notebooks' target with a recipe"
-    recipe = match.group(1).replace("\\\n", " ")
-    for needed in ("nbconvert", "--execute", "--inplace", "store_widget_state=True",
-                   "notebooks/"):
+    match = re.search(rf"^{target}\s*:.*\n((?:\t.*\n?)+)", makefile, re.MULTILINE)
+    assert match, f"Makefile has no {target!r} target with a recipe"
+    return match.group(1).replace("\\\n", " ")
+
+
+def test_makefile_has_notebooks_target():
+    recipe = makefile_recipe("notebooks")
+    for needed in ("tools/execute_notebooks.py", "notebooks/*.ipynb"):
         assert needed in recipe, f"the notebooks recipe lacks {needed!r}: {recipe!r}"
+    tool = (ROOT / "tools" / "execute_notebooks.py").read_text(encoding="utf-8")
+    for needed in ("store_widget_state=True", "record_timing=False", "renumber_widgets(nb"):
+        assert needed in tool, f"tools/execute_notebooks.py lacks {needed!r}"
+
+
+def _execute_tool():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("execute_notebooks",
+                                                  ROOT / "tools" / "execute_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _widget_notebook(ids):
+    """A notebook as nbclient stores it: a VBox (view in cell 1) of a slider and an image
+    sharing a layout, and a second view of the slider (cell 2); ``ids`` are the model ids."""
+    vbox, slider, image, layout = ids
+    model = lambda name, **state: {"model_module": "@jupyter-widgets/controls",  # noqa: E731
+                                   "model_module_version": "2.0.0", "model_name": name,
+                                   "state": state}
+    view = lambda model_id: nbformat.v4.new_output(  # noqa: E731
+        "display_data", data={WIDGET_VIEW: {"model_id": model_id, "version_major": 2,
+                                            "version_minor": 0}, "text/plain": "VBox()"})
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Title"),
+                nbformat.v4.new_code_cell("box", outputs=[view(vbox)]),
+                nbformat.v4.new_code_cell("slider", outputs=[view(slider)])]
+    for index, cell in enumerate(nb.cells):
+        cell.id = f"cell-{index}"  # new cells get random ids
+    nb.metadata["widgets"] = {WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
+        layout: model("LayoutModel", width="420px"),
+        image: model("ImageModel", layout=f"IPY_MODEL_{layout}", format="png"),
+        slider: model("FloatSliderModel", layout=f"IPY_MODEL_{layout}", value=2.0),
+        vbox: model("VBoxModel", children=[f"IPY_MODEL_{slider}", f"IPY_MODEL_{image}"]),
+    }}}
+    return nb
+
+
+def test_renumber_widgets_is_deterministic_and_keeps_every_reference():
+    import uuid
+
+    tool = _execute_tool()
+    texts = []
+    for _ in range(2):
+        ids = [uuid.uuid4().hex for _ in range(4)]
+        nb = _widget_notebook(ids)
+        mapping = tool.renumber_widgets(nb, "example")
+        assert set(mapping) == set(ids) and len(set(mapping.values())) == 4
+        nbformat.validate(nb)
+        state = nb.metadata.widgets[WIDGET_STATE]["state"]
+        views = [o.data[WIDGET_VIEW]["model_id"] for _, o in outputs(nb)]
+        assert views == [mapping[ids[0]], mapping[ids[1]]]
+        assert all(view in state for view in views)
+        refs = re.findall(r"IPY_MODEL_(\w+)", json.dumps(state))
+        assert refs and all(ref in state for ref in refs)
+        assert state[mapping[ids[0]]]["state"]["children"] == [
+            f"IPY_MODEL_{mapping[ids[1]]}", f"IPY_MODEL_{mapping[ids[2]]}"]
+        assert not any(old in json.dumps(nb) for old in ids)
+        texts.append(nbformat.writes(nb))
+    assert texts[0] == texts[1]  # other random ids, the same bytes
+
+
+def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
+    """tools/execute_notebooks.py (what `make notebooks` runs) on a small notebook with
+    slider panels, twice: byte-identical files, every view's model stored."""
+    import subprocess
+    import sys
+    import time
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Two panels"),
+        nbformat.v4.new_code_cell("import dynweights as dw\n"
+                                  "dw.explore(('linear', 'power'), 50, a=3.0)"),
+        nbformat.v4.new_code_cell("dw.explore(('cosine',), 20)"),
+    ]
+    path = tmp_path / "small.ipynb"
+    nbformat.write(nb, path)
+    runs = []
+    started = time.monotonic()
+    for _ in range(2):
+        subprocess.run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py"),
+                        str(path)], check=True, capture_output=True, timeout=300,
+                       cwd=ROOT)
+        runs.append(path.read_bytes())
+    print(f"two runs of tools/execute_notebooks.py: {time.monotonic() - started:.1f} s")
+    assert runs[0] == runs[1], "two runs of the notebooks recipe gave different bytes"
+    executed = nbformat.reads(runs[0].decode(), as_version=nbformat.NO_CONVERT)
+    nbformat.validate(executed)
+    state = executed.metadata.widgets[WIDGET_STATE]["state"]
+    views = [o.data[WIDGET_VIEW]["model_id"] for _, o in outputs(executed)
+             if WIDGET_VIEW in o.get("data", {})]
+    assert len(views) == 2 and all(view in state for view in views)
+    refs = re.findall(r"IPY_MODEL_(\w+)", json.dumps(state))
+    assert all(ref in state for ref in refs)
 
 
 # --------------------------------------------------------------------------- Colab
@@ -413,3 +516,250 @@ def test_every_link_to_the_repository_names_the_one_repository(path):
                r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
     named = set(re.findall(pattern, text))
     assert named <= {repository()}, f"{path.name} names other repositories: {named - {repository()}}"
+
+
+# --------------------------------------------------------------------------- GitHub's renderer
+
+GITHUB_RENDERER = ("nbconvert==7.16.6", "nbformat==5.10.4")  # what GitHub renders with
+_CONVERT = """
+import json, sys
+import nbconvert, nbformat
+from nbconvert import HTMLExporter
+assert (nbconvert.__version__, nbformat.__version__) == tuple(sys.argv[1:3]), \\
+    (nbconvert.__version__, nbformat.__version__)
+exporter = HTMLExporter()
+report = {}
+for path in sys.argv[3:]:
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+        html, _ = exporter.from_notebook_node(nb)
+        report[path] = {"ok": True, "png": html.count("data:image/png;base64,"),
+                        "bytes": len(html)}
+    except Exception as error:  # reported per notebook
+        report[path] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:2000]}
+print(json.dumps(report))
+"""
+
+
+@pytest.fixture(scope="session")
+def github_renderer():
+    """A venv with GitHub's nbconvert and nbformat, kept in .venv/github-renderer (made
+    once, with pip's cache; a stamp names the versions)."""
+    import subprocess
+    import sys
+
+    where = Path(sys.prefix) / "github-renderer"
+    python = where / "bin" / "python"
+    stamp = where / "installed.txt"
+    wanted = " ".join(GITHUB_RENDERER)
+    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+        subprocess.run([sys.executable, "-m", "venv", "--clear", str(where)], check=True,
+                       timeout=300)
+        subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
+                        "-q", *GITHUB_RENDERER], check=True, timeout=900)
+        stamp.write_text(wanted)
+    return python
+
+
+def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
+    """GitHub shows a notebook as nbconvert 7.16.6 / nbformat 5.10.4 render it (scripts
+    stripped): every notebook must validate and convert, with each static figure in it."""
+    import subprocess
+
+    versions = [req.split("==")[1] for req in GITHUB_RENDERER]
+    result = subprocess.run([str(github_renderer), "-c", _CONVERT, *versions,
+                             *map(str, NOTEBOOKS)], capture_output=True, text=True,
+                            timeout=600, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    failed = {Path(path).name: entry["error"] for path, entry in report.items()
+              if not entry["ok"]}
+    assert not failed, f"notebooks GitHub's nbconvert cannot render: {failed}"
+    for path in NOTEBOOKS:
+        pngs = sum("image/png" in output.get("data", {}) for _, output in outputs(load(path)))
+        assert report[str(path)]["png"] >= pngs, (
+            f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
+
+
+# --------------------------------------------------------------------------- rules 3 and 4, one decay keyword
+# The notebook rules every owner follows (static figure before each slider panel, tagged
+# and collapsed solutions) and the one spelling of decays. Each check is a function of a
+# notebook, tested first on small synthetic notebooks that break the rule.
+
+HEADING = re.compile(r"^#")
+
+
+def is_heading(cell):
+    return cell.cell_type == "markdown" and bool(HEADING.match(cell.source.lstrip("\n")))
+
+
+def has_output(cell, mime):
+    return cell.cell_type == "code" and any(mime in output.get("data", {})
+                                            for output in cell.get("outputs", []))
+
+
+def panels_without_static_figure(nb):
+    """Indices of the code cells that show a widget view with no earlier code cell in the
+    same section (since the last Markdown cell starting with '#') that has an image/png."""
+    missing, figure_in_section = [], False
+    for index, cell in enumerate(nb.cells):
+        if is_heading(cell):
+            figure_in_section = False
+            continue
+        if has_output(cell, WIDGET_VIEW) and not figure_in_section:
+            missing.append(index)
+        if has_output(cell, "image/png"):
+            figure_in_section = True
+    return missing
+
+
+def is_solution(cell):
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def solution_problems(nb):
+    """What breaks rule 4 in ``nb``: a list of messages (empty when it is kept)."""
+    problems = []
+    # a heading "Exercises" (maybe numbered: "## 9. Exercises")
+    exercises = any(cell.cell_type == "markdown" and re.search(
+        r"^#+\s*(?:\d+\.?\s*)?exercises?\s*$", cell.source, re.IGNORECASE | re.MULTILINE)
+        for cell in nb.cells)
+    solutions = [index for index, cell in enumerate(nb.cells) if is_solution(cell)]
+    if exercises and not solutions:
+        problems.append("an Exercises section but no cell tagged 'solution'")
+    for index in solutions:
+        if nb.cells[index].get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
+            problems.append(f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
+    # each run of solution cells that has code checks its answer with an assert
+    runs, current = [], []
+    for index, cell in enumerate(nb.cells):
+        if is_solution(cell):
+            current.append(index)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    for run in runs:
+        code = [nb.cells[i] for i in run if nb.cells[i].cell_type == "code"]
+        if code and not any(re.search(r"\bassert\b", strip_comments_and_strings(c.source))
+                            for c in code):
+            problems.append(f"cells {run}: a code solution without an assert")
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown" and re.search(r"<details\b", cell.source, re.IGNORECASE):
+            problems.append(f"cell {index}: a <details> block (solutions are tagged cells now)")
+    return problems
+
+
+OLD_DECAY = re.compile(r"\b(?:dw|dynweights)\.decay\s*\(|\bdef decay\s*\("
+                       r"|\bby\s*=\s*(?:['\"](?:reversal|complement)['\"]|by\b)")
+
+
+def old_decay_spellings(text):
+    """The 1.x spellings of a decay in ``text``: dw.decay(...), by="reversal"."""
+    return [match.group(0) for match in OLD_DECAY.finditer(text)]
+
+
+def _nb(*cells):
+    """A synthetic notebook from ("md" | "code", source, {extra}) triples."""
+    nb = nbformat.v4.new_notebook()
+    for kind, source, extra in cells:
+        if kind == "md":
+            cell = nbformat.v4.new_markdown_cell(source)
+        else:
+            cell = nbformat.v4.new_code_cell(source, outputs=[
+                nbformat.v4.new_output("display_data", data={mime: "x"})
+                for mime in extra.get("outputs", [])])
+        cell.metadata.update(extra.get("metadata", {}))
+        nb.cells.append(cell)
+    return nb
+
+
+PNG, VIEW = {"outputs": ["image/png"]}, {"outputs": [WIDGET_VIEW]}
+HIDDEN = {"metadata": {"tags": ["solution"], "jupyter": {"source_hidden": True}}}
+
+
+@pytest.mark.parametrize("cells, missing", [
+    ([("md", "# A", {}), ("code", "fig", PNG), ("code", "panel", VIEW)], []),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("md", "text", {}), ("code", "panel", VIEW)], []),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("md", "## B", {}), ("code", "panel", VIEW)], [3]),
+    ([("md", "# A", {}), ("code", "panel", VIEW)], [1]),
+    ([("md", "# A", {}), ("code", "panel", VIEW), ("code", "fig", PNG)], [1]),
+    ([("md", "# A", {}), ("code", "fig", PNG), ("code", "panel", VIEW),
+      ("md", "## B", {}), ("code", "panel", VIEW)], [4]),
+    ([("md", "# A", {}), ("code", "fig and panel", {"outputs": [WIDGET_VIEW, "image/png"]})], [1]),
+])
+def test_static_figure_check(cells, missing):
+    assert panels_without_static_figure(_nb(*cells)) == missing
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ([("md", "## Exercises\n1. Do it.", {}), ("code", "x = 1\nassert x == 1", HIDDEN)], []),
+    ([("md", "## 9. Exercises", {}), ("md", "derivation", HIDDEN),
+      ("code", "assert 1", HIDDEN)], []),
+    ([("md", "# No exercises here", {}), ("code", "x = 1", {})], []),
+    ([("md", "### Exercise", {}), ("code", "x = 1", {})], ["no cell tagged 'solution'"]),
+    ([("md", "## Exercises", {}), ("code", "x = 1", {})], ["no cell tagged 'solution'"]),
+    ([("md", "## Exercises", {}), ("code", "assert 1", {"metadata": {"tags": ["solution"]}})],
+     ["source_hidden"]),
+    ([("md", "## Exercises", {}), ("code", "x = 1  # assert x", HIDDEN)], ["without an assert"]),
+    ([("md", "## Exercises", {}), ("code", "assert 1", HIDDEN),
+      ("md", "<details><summary>Solution</summary>...</details>", {})], ["<details>"]),
+])
+def test_solution_check(cells, expected):
+    problems = solution_problems(_nb(*cells))
+    assert len(problems) == len(expected), problems
+    for problem, fragment in zip(problems, expected):
+        assert fragment in problem
+
+
+@pytest.mark.parametrize("text, found", [
+    ('dw.decay("power", t, T, by="reversal")', 2),
+    ("dynweights.decay('linear', 3, 10)", 1),
+    ("def decay(method, step, total_steps, by=None):", 1),
+    ("s = dw.schedule('power', T, decay='reversal')", 0),
+    ("for by in dw.DECAYS: dw.weight(m, t, T, decay=by)", 0),
+    ("the decay (a ramp read backwards) by the complement", 0),
+])
+def test_old_decay_spelling_check(text, found):
+    assert len(old_decay_spellings(text)) == found
+
+
+@each_notebook
+def test_static_figure_before_every_slider_panel(path):
+    """Rule 3: GitHub shows a slider panel as an empty output; a static figure at the
+    sliders' starting values comes first, in the same section."""
+    missing = panels_without_static_figure(load(path))
+    assert not missing, (f"code cells {missing} show a slider panel with no image/png "
+                         "figure before it in the same section")
+
+
+@each_notebook
+def test_solutions_are_tagged_collapsed_and_checked(path):
+    """Rule 4: solutions are cells tagged 'solution', collapsed (source_hidden), code
+    solutions assert their answer, and no <details> block remains."""
+    problems = solution_problems(load(path))
+    assert not problems, "\n".join(problems)
+
+
+def test_one_decay_keyword():
+    """`decay=` on weight, schedule and mean_weight is the one spelling: dw.decay(...) and
+    its by= are gone from the module, the README and every notebook."""
+    import inspect
+
+    import dynweights as dw
+
+    assert not hasattr(dw, "decay"), "dynweights.decay still exists"
+    for function in (dw.weight, dw.schedule, dw.mean_weight):
+        assert "decay" in inspect.signature(function).parameters, function.__name__
+    assert dw.weight("linear", 1, 4, decay="reversal") == 0.75
+    assert dw.schedule("linear", 4, decay="complement").tolist() == [1.0, 0.75, 0.5, 0.25, 0.0]
+    assert dw.mean_weight("power", 10, decay="reversal") == dw.mean_weight("power", 10)
+    texts = {name: (ROOT / name).read_text(encoding="utf-8")
+             for name in ("README.md", "dynweights.py", "dynweights_display.py")}
+    for path in NOTEBOOKS:
+        for index, cell in enumerate(load(path).cells):
+            texts[f"{path.name} cell {index}"] = cell.source
+    found = {name: hits for name, text in texts.items() if (hits := old_decay_spellings(text))}
+    assert not found, f"the old decay spelling: {found}"

@@ -21,15 +21,25 @@ def environment():
     return yaml.safe_load((ROOT / "environment.yml").read_text())
 
 
-def conda_pins(environment):
-    """{name: version} of the conda dependencies; every one pinned to one exact version."""
-    pins = {}
-    for dep in environment["dependencies"]:
-        assert isinstance(dep, str), f"environment.yml must not have a pip section: {dep!r}"
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)\s*=\s*([0-9][0-9A-Za-z.]*)", dep.strip())
-        assert match, f"environment.yml: {dep!r} is not pinned as name=version"
-        pins[match[1].lower()] = match[2]
-    return pins
+def conda_deps(environment):
+    """The conda (non-pip) dependencies, as strings."""
+    return [dep for dep in environment["dependencies"] if isinstance(dep, str)]
+
+
+def conda_python(environment):
+    pythons = [re.fullmatch(r"python\s*=\s*([0-9.]+)", dep.strip())
+               for dep in conda_deps(environment)]
+    found = [match[1] for match in pythons if match]
+    assert len(found) == 1, f"environment.yml must pin python once: {conda_deps(environment)}"
+    return found[0]
+
+
+def env_pip_list(environment):
+    """The requirements of environment.yml's `pip:` section."""
+    sections = [dep["pip"] for dep in environment["dependencies"]
+                if isinstance(dep, dict) and "pip" in dep]
+    assert len(sections) == 1, "environment.yml needs exactly one `pip:` section"
+    return sections[0]
 
 
 def pip_pins(requirements):
@@ -49,15 +59,27 @@ def test_environment_uses_conda_forge_only(environment):
     assert environment["channels"] == ["conda-forge"]
 
 
-def test_environment_matches_notebooks_extra(environment, pyproject):
-    conda = conda_pins(environment)
-    conda.pop("python")
+def test_environment_takes_python_and_pip_from_conda_forge(environment):
+    # everything else comes from PyPI through pip: the wheels the tests run with
+    assert sorted(dep.strip() for dep in conda_deps(environment)) == ["pip", "python=3.11"]
+
+
+def test_environment_pip_pins_equal_the_notebooks_extra(environment, pyproject):
+    pinned = pip_pins(env_pip_list(environment))
     extra = pip_pins(pyproject["project"]["optional-dependencies"]["notebooks"])
-    assert conda == extra  # same packages, same exact versions, both ways
+    assert pinned == extra  # same packages, same exact versions, both ways
+    assert len(env_pip_list(environment)) == len(extra), "a package listed twice"
+
+
+def test_environment_uses_the_default_index(environment):
+    # no --index-url, --extra-index-url or --find-links: pip's default index, as the
+    # tests' `pip install -e '.[notebooks,test]'`
+    for req in env_pip_list(environment):
+        assert not req.strip().startswith("-"), f"pip option in environment.yml: {req!r}"
 
 
 def test_python_version_satisfies_requires_python(environment, pyproject):
-    python = conda_pins(environment)["python"]
+    python = conda_python(environment)
     spec = pyproject["project"]["requires-python"]
     match = re.fullmatch(r">=\s*([0-9.]+)", spec)
     assert match, f"unexpected requires-python {spec!r}"
@@ -70,16 +92,15 @@ def test_numpy_is_the_only_required_dependency(pyproject, environment):
     # the notebooks pin satisfies the minimum
     minimum = re.fullmatch(r"numpy\s*>=\s*([0-9.]+)", deps[0])
     assert minimum
-    assert version_tuple(conda_pins(environment)["numpy"]) >= version_tuple(minimum[1])
+    assert version_tuple(pip_pins(env_pip_list(environment))["numpy"]) >= \
+        version_tuple(minimum[1])
 
 
 def test_environment_does_not_install_the_repository(environment):
-    text = (ROOT / "environment.yml").read_text()
-    for dep in environment["dependencies"]:
-        assert not isinstance(dep, dict), f"pip section in environment.yml: {dep!r}"
-        assert "dynweights" not in dep
-    assert not re.search(r"^\s*-\s*(-e\s+)?\.\s*$", text, re.M)
-    assert "-e ." not in text and "pip:" not in text
+    # postBuild does, after Binder has copied the repository
+    for req in [*conda_deps(environment), *env_pip_list(environment)]:
+        assert "dynweights" not in req and req.strip() not in (".", "-e .", "-e.")
+        assert not req.strip().startswith(("-e", "./", "file:", "git+")), req
 
 
 def test_postbuild_installs_the_repository(pyproject):
@@ -90,6 +111,9 @@ def test_postbuild_installs_the_repository(pyproject):
     assert lines[0].startswith("#!")
     assert any(re.fullmatch(r"(python3? -m )?pip install --no-deps -e \.", line)
                for line in lines), lines
+    # JupyterLab's defaults for this repository, where Binder's JupyterLab reads them
+    text = path.read_text()
+    assert "cp overrides.json" in text and "share/jupyter/lab/settings" in text
     modules = pyproject["tool"]["setuptools"]["py-modules"]
     assert modules == ["dynweights", "dynweights_display"]
     assert all((ROOT / f"{module}.py").is_file() for module in modules)
@@ -106,3 +130,16 @@ def test_pinned_versions_are_the_installed_ones(pyproject):
         except PackageNotFoundError:
             pytest.fail(f"{name} is pinned but not installed")
         assert installed == pinned, f"{name}: pinned {pinned}, installed {installed}"
+
+
+def test_jupyterlab_overrides_switch_off_news_and_update_check():
+    """overrides.json: JupyterLab's defaults for this repository (postBuild and the
+    Makefile install it; tests/test_browser.py checks a first launch shows no prompt)."""
+    import json
+
+    overrides = json.loads((ROOT / "overrides.json").read_text())
+    assert overrides == {"@jupyterlab/apputils-extension:notification": {
+        "fetchNews": "false", "checkForUpdates": False}}
+    makefile = (ROOT / "Makefile").read_text()
+    assert "cp overrides.json $(LAB_SETTINGS)/overrides.json" in makefile
+    assert "LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings" in makefile
