@@ -233,7 +233,7 @@ def power(step, total_steps, max_weight=1.0, a=2.0):
 
 
 def exponential(step, total_steps, max_weight=1.0, rate=4.0):
-    """Exponential ramp: w_t = w * (1 - exp(-t / tau)), tau = T / rate.
+    """Exponential ramp: w_t = w * (1 - exp(-rate * t / T)).
 
     Never reaches w: at t = T it is w * (1 - exp(-rate)), 1.83 % short for rate = 4.
 
