@@ -432,6 +432,23 @@ def test_renumber_widgets_is_deterministic_and_keeps_every_reference():
     assert texts[0] == texts[1]  # other random ids, the same bytes
 
 
+def test_coalesce_streams_joins_printing_split_across_messages():
+    # seen in 08: one cell's prints arrived as one stream output in one run, two in the next
+    tool = _execute_tool()
+    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731
+    split = nbformat.v4.new_code_cell("print(1); print(2)", outputs=[
+        stream("stdout", "a\n"), stream("stdout", "b\n"), stream("stderr", "c\n"),
+        stream("stdout", "d\n"), nbformat.v4.new_output("execute_result", data={"text/plain": "1"}),
+        stream("stdout", "e\n")])
+    whole = nbformat.v4.new_code_cell("print(1); print(2)", outputs=[stream("stdout", "a\nb\n")])
+    nb = nbformat.v4.new_notebook(cells=[split, whole])
+    tool.coalesce_streams(nb)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in split.outputs] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "c\n"), ("stream", "stdout", "d\n"),
+        ("execute_result", None, None), ("stream", "stdout", "e\n")]
+    assert whole.outputs[0].text == "a\nb\n"
+
+
 def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
     """tools/execute_notebooks.py (what `make notebooks` runs) on a small notebook with
     slider panels, twice: byte-identical files, every view's model stored."""
