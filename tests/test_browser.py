@@ -13,7 +13,8 @@ printed (median and p95) with the target (median below 100 ms), met or not: the
 project prints timings and never asserts them (shared, noisy machines).
 
 Chromium is Debian's `chromium` package (or any Chromium/Chrome found on PATH or in
-$CHROMIUM_PATH), never a browser downloaded by Playwright. Without one, these tests skip.
+$CHROMIUM_PATH), never a browser downloaded by Playwright. Without one, these tests skip
+(fail when $CI is set).
 """
 
 from __future__ import annotations
@@ -151,10 +152,12 @@ class Lab:
 def chromium_executable():
     path = _find_chromium()
     if path is None:
-        pytest.skip("browser test needs Chromium or Chrome and none was found (looked at "
-                    "$CHROMIUM_PATH and chromium, chromium-browser, google-chrome on PATH); "
-                    "install Debian's package: `sudo apt-get install chromium` "
-                    "(or set CHROMIUM_PATH to a Chromium/Chrome executable)")
+        # CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            "browser test needs Chromium or Chrome and none was found (looked at "
+            "$CHROMIUM_PATH and chromium, chromium-browser, google-chrome on PATH); "
+            "install Debian's package: `sudo apt-get install chromium` "
+            "(or set CHROMIUM_PATH to a Chromium/Chrome executable)")
     return path
 
 
