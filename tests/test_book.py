@@ -36,7 +36,8 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 
-from test_browser import CHROMIUM_FLAGS, VIEWPORT, _find_chromium, _say
+# the same Chromium and the same browser fixture as the notebook browser test
+from test_browser import VIEWPORT, _say, browser, chromium_executable  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
@@ -95,30 +96,6 @@ def server(book_dir):
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium_executable():
-    path = _find_chromium()
-    if path is None:
-        # CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(
-            "the book's browser test needs Chromium or Chrome and none was found; "
-            "install Debian's package: `sudo apt-get install chromium`")
-    return path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable,
-                                             args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
