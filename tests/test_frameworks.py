@@ -313,7 +313,7 @@ def test_exercise_2_is_hugging_face_linear_warmup(hf):
 
 # ----------------------------------------------- loss weights in real training steps
 TRAIN = dict(method="cosine", total_steps=5, max_weight=0.5)
-TRAIN_STEPS = 8                               # 3 steps past T: the weight holds
+TRAIN_STEPS = 8  # steps 0..7: step 5 = T reaches w, steps 6 and 7 hold it
 EXPECTED = dw.weight("cosine", np.arange(TRAIN_STEPS), 5, 0.5)
 
 
