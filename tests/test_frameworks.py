@@ -329,6 +329,46 @@ def test_train_hf(hf, tmp_path):
     np.testing.assert_allclose(fw.train_hf(TRAIN_STEPS, output_dir=str(tmp_path), **TRAIN), EXPECTED, **TOL)
 
 
+def test_hf_schedulers_are_lambdalrs_and_trainer_steps_a_dynweights_one(hf, tmp_path):
+    """08's table, Hugging Face column: its schedulers are LambdaLRs, so `fw.any_torch`
+    passed as Trainer(optimizers=(optimizer, scheduler)) sets every step's rate."""
+    import torch
+    from transformers import Trainer, TrainerCallback, TrainingArguments
+
+    class Tiny(torch.nn.Module):  # a model Trainer accepts: forward returns the loss
+        def __init__(self):
+            super().__init__()
+            self.linear = torch.nn.Linear(2, 1)
+
+        def forward(self, x, y):
+            return {"loss": ((self.linear(x).squeeze(-1) - y) ** 2).mean()}
+
+    class Rates(TrainerCallback):  # the rate each optimizer step is about to use
+        def __init__(self):
+            self.rates = []
+
+        def on_step_begin(self, args, state, control, optimizer=None, **kwargs):
+            self.rates.append(optimizer.param_groups[0]["lr"])
+
+    torch.manual_seed(0)
+    model, base = Tiny(), 0.5
+    optimizer = torch.optim.SGD(model.parameters(), lr=base)
+    assert isinstance(hf.get_linear_schedule_with_warmup(optimizer, 2, 5),
+                      torch.optim.lr_scheduler.LambdaLR)
+    for group in optimizer.param_groups:  # the line above changed the rate: put it back
+        group["lr"] = group["initial_lr"] = base
+    scheduler = fw.any_torch(optimizer, "sigmoid", 5)
+    data = [{"x": torch.randn(2), "y": torch.randn(())} for _ in range(32)]
+    args = TrainingArguments(output_dir=str(tmp_path), max_steps=TRAIN_STEPS,
+                             per_device_train_batch_size=4, use_cpu=True, report_to="none",
+                             save_strategy="no", logging_strategy="no", disable_tqdm=True, seed=0)
+    rates = Rates()
+    Trainer(model=model, args=args, train_dataset=data, optimizers=(optimizer, scheduler),
+            callbacks=[rates]).train()
+    np.testing.assert_allclose(rates.rates, base * dw.weight("sigmoid", np.arange(TRAIN_STEPS), 5),
+                               rtol=1e-12)
+
+
 def test_train_keras(keras_):
     np.testing.assert_allclose(fw.train_keras(TRAIN_STEPS, **TRAIN), EXPECTED, **TOL)
 
