@@ -108,9 +108,8 @@ def _steps(step):
     return value
 
 
-def _progress(t, total_steps):
-    """p = min(t, T) / T in [0, 1] for a validated step t, after checking T."""
-    T = _positive("total_steps", total_steps)
+def _progress(t, T):
+    """p = min(t, T) / T in [0, 1] for a validated step t and a validated T."""
     return np.minimum(t, T) / T if isinstance(t, np.ndarray) else min(t, T) / T
 
 
