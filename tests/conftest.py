@@ -13,8 +13,30 @@ counts from these; no test sets its own):
 """
 
 import os
+import shutil
 
 from hypothesis import HealthCheck, settings
+
+# What a test that copies the repository (Binder, browser) leaves behind.
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
+    ".pytest_cache", ".hypothesis", "build", "dist")
+
+
+def report(request, text):
+    """Report a line (paths, timings) in the "dynweights report" section of pytest's
+    summary (`pytest_terminal_summary` below).
+
+    A test's lines travel in its report's user_properties, so they reach the summary
+    from pytest-xdist workers too; a fixture's line is printed at once, pytest's output
+    capture suspended.
+    """
+    if hasattr(request.node, "user_properties"):
+        request.node.user_properties.append(("dynweights-report", text))
+        return
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    with capman.global_and_fixture_disabled():
+        print(text, flush=True)
 
 EXAMPLES = 300
 # deadline=None: a schedule of 2000 steps, or a first call that imports numpy's

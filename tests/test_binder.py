@@ -18,15 +18,13 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from conftest import COPY_IGNORE, report
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NOTEBOOK = "notebooks/00_overview.ipynb"
 # https://mybinder.org/v2/gh/<owner>/<repo>/<ref>?labpath=<url-encoded path>
 BADGE_URL = re.compile(r"https://mybinder\.org/v2/gh/[^\s)\"'<>]+")
 R2D_TIMEOUT = 120  # s; it takes about a second
-
-IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
-    ".pytest_cache", ".hypothesis", "build", "dist")
 
 
 def _repo2docker():
@@ -41,7 +39,7 @@ def _repo2docker():
 def repo_copy(tmp_path_factory):
     """The working tree without .git, .venv and caches, as repo2docker's input."""
     copy = tmp_path_factory.mktemp("binder") / "repo"
-    shutil.copytree(ROOT, copy, ignore=IGNORE)
+    shutil.copytree(ROOT, copy, ignore=COPY_IGNORE)
     return copy
 
 
@@ -133,11 +131,6 @@ def test_readme_binder_badge_opens_the_overview_notebook():
 
 # --------------------------------------------------------------------------- Binder-equivalent run
 
-def _report(request, text):
-    """A line for the "dynweights report" section of pytest's summary (tests/conftest.py)."""
-    request.node.user_properties.append(("dynweights-report", text))
-
-
 def _environment():
     import yaml
 
@@ -175,7 +168,7 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
                         f"python{python_version} found")
     pip_list = next(dep["pip"] for dep in env_file["dependencies"] if isinstance(dep, dict))
     repo = tmp_path / "repo"
-    shutil.copytree(ROOT, repo, ignore=IGNORE)
+    shutil.copytree(ROOT, repo, ignore=COPY_IGNORE)
     venv = tmp_path / "venv"
     bin_dir = venv / "bin"
     env = {key: value for key, value in os.environ.items()
@@ -216,7 +209,7 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
                          "-p", "no:cacheprovider", "--nbval", "-q", DEFAULT_NOTEBOOK], 600)
     assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout[-2000:]
     assert not re.search(r"\b(failed|error)", result.stdout.splitlines()[-1]), result.stdout
-    _report(request, "\nBinder-equivalent venv (environment.yml pip list, postBuild, strict "
+    report(request, "\nBinder-equivalent venv (environment.yml pip list, postBuild, strict "
                      f"nbval on {DEFAULT_NOTEBOOK}): "
             + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in times.items())
             + f"; total {sum(times.values()):.0f} s")

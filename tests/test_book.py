@@ -37,7 +37,8 @@ import nbformat
 import pytest
 
 # the same Chromium and the same browser fixture as the notebook browser test
-from test_browser import VIEWPORT, _say, browser, chromium_executable  # noqa: F401 (fixtures)
+from conftest import report
+from test_browser import VIEWPORT, browser, chromium_executable  # noqa: F401 (fixtures)
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
@@ -338,7 +339,7 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
     page.screenshot(path=str(shot), full_page=True)
     assert not v.local_errors, f"{relpath}: local resources failed: {v.local_errors}"
     assert not v.js_errors, f"{relpath}: JavaScript errors: {v.js_errors}"
-    _say(request, f"\nbook {relpath}: {len(local)} images, {math['count']} formulas typeset, "
+    report(request, f"\nbook {relpath}: {len(local)} images, {math['count']} formulas typeset, "
                   f"{len(v.blocked)} remote requests blocked; screenshot {shot}")
 
 
@@ -369,7 +370,7 @@ def test_book_search_finds_a_notebook(visit, server):
 
 
 def test_book_screenshots_reported(screenshots, request):
-    _say(request, f"\nbook screenshots: {screenshots}")
+    report(request, f"\nbook screenshots: {screenshots}")
 
 
 # --------------------------------------------------------------------------- student edition

@@ -41,6 +41,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
+from conftest import COPY_IGNORE, report
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 POWER_NOTEBOOK = "03_power.ipynb"
@@ -62,27 +64,7 @@ KEY_TIMEOUT = 10               # s, one slider key press answered by a new image
 SLIDER_MOVES = 12              # key presses per slider (6 right, then 6 left)
 LATENCY_TARGET_MS = 100.0      # median, key press -> new plot image loaded
 
-SKIP_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
-    ".pytest_cache", ".hypothesis", "build", "dist")
-
-
 # --------------------------------------------------------------------------- helpers
-
-def _say(request, text):
-    """Report a line (paths, timings) in pytest's terminal summary.
-
-    A test's lines travel in its report's user_properties, so they reach the summary
-    from pytest-xdist workers too (tests/conftest.py prints them); a fixture's line
-    is printed at once, pytest's output capture suspended.
-    """
-    if hasattr(request.node, "user_properties"):
-        request.node.user_properties.append(("dynweights-report", text))
-        return
-    capman = request.config.pluginmanager.getplugin("capturemanager")
-    with capman.global_and_fixture_disabled():
-        print(text, flush=True)
-
 
 def _find_chromium():
     candidates = [os.environ.get("CHROMIUM_PATH")]
@@ -166,7 +148,7 @@ def lab(chromium_executable, tmp_path_factory, request):
     """JupyterLab from this venv on a free port, serving a temporary copy of the repo."""
     work = tmp_path_factory.mktemp("lab")
     root = work / "repo"
-    shutil.copytree(ROOT, root, ignore=SKIP_IGNORE)
+    shutil.copytree(ROOT, root, ignore=COPY_IGNORE)
     # A fresh user: no user settings but one, every cell attached to the DOM (so every
     # output can be checked and screenshotted). The news prompt and the update check are
     # off through the repository's overrides.json in this venv (`make` puts it there), as
@@ -211,7 +193,7 @@ def lab(chromium_executable, tmp_path_factory, request):
                     pytest.fail(f"JupyterLab did not answer /api/status within "
                                 f"{SERVER_START_TIMEOUT} s:\n{_tail(log_path)}")
                 time.sleep(0.3)
-        _say(request, f"\nJupyterLab {server.base} serving {root} (log: {log_path})")
+        report(request, f"\nJupyterLab {server.base} serving {root} (log: {log_path})")
         yield server
     finally:
         server.stop()
@@ -239,7 +221,7 @@ def screenshots(request):
         folder = tempfile.mkdtemp(prefix="dynweights-screenshots-")
     folder = Path(folder)
     yield folder
-    _say(request, f"\nnotebook screenshots: {folder}")
+    report(request, f"\nnotebook screenshots: {folder}")
 
 
 def _load_lab(page, lab):
@@ -486,7 +468,7 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, page, screenshots, request):
     shot = screenshots / f"{notebook.stem}.png"
     full_page_screenshot(page, shot)
     stderr = sum(o.get("name") == "stderr" for c in state["cells"] for o in c["outputs"])
-    _say(request,
+    report(request,
          f"\n{notebook.name}: opened in {opened:.1f} s, ran in {ran:.1f} s; "
          f"{len(images)} images ({sum(i['widget'] for i in images)} in widgets), "
          f"{stderr} stderr outputs, {len(page.js_errors) - js_errors} page errors; "
@@ -618,7 +600,7 @@ def test_power_sliders_redraw_fast(lab, page, request):
                  f"{kernel['wall']:.1f} ms wall, {kernel['cpu']:.1f} ms CPU")
     # Printed, not asserted: the project never asserts wall-clock times in tests (these
     # machines are shared and noisy); a miss shows as "NOT met" in every test run.
-    _say(request, "\n".join(lines))
+    report(request, "\n".join(lines))
 
 
 NEWS_PROMPT = "Would you like to get notified about official Jupyter news?"
@@ -652,4 +634,4 @@ def test_no_news_prompt_on_first_launch(browser, lab, request):
         context.close()
     assert NEWS_PROMPT not in text, f"JupyterLab asks about news on first launch: {toasts}"
     assert not toasts, f"JupyterLab shows notifications on first launch: {toasts}"
-    _say(request, f"\nfirst launch: no news prompt, no notification ({overrides} in effect)")
+    report(request, f"\nfirst launch: no news prompt, no notification ({overrides} in effect)")
