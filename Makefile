@@ -2,7 +2,7 @@
 # make test   set up .venv and run every test (unit, doctests, properties, notebooks, book, browser)
 # make test-thorough     the property tests with 50x the hypothesis examples (minutes)
 # make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
-#                        extra, ~1.6 GB) and check notebook 08's framework table against them
+#                        extra, ~1.6 GB) and check notebook 09's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
 # make book / student   the static HTML book (build/book/) / the student edition (build/student/)
 

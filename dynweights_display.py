@@ -240,7 +240,7 @@ def write_figures(out="figures"):
     plot_schedules(BASIC_METHODS, 100, 1.0, ax=ax)
     save(fig, "dynamic_weights.png")
 
-    # The family of notebook 08: more ramps, cyclical annealing, and decays both ways.
+    # The family of notebook 09: more ramps, cyclical annealing, and decays both ways.
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 6), sharey=True)
     plot_schedules(("linear", "exponential", "normalized_exponential", "sigmoid", "logistic"),
                    100, 1.0, ax=left)

@@ -1,6 +1,6 @@
 """Build the book and the student edition (`make book`, `make student`).
 
-    python book/build.py book      # build/book/: static HTML of notebooks 00-08 (Sphinx)
+    python book/build.py book      # build/book/: static HTML of notebooks 00-11 (Sphinx)
     python book/build.py student   # build/student/: notebooks without solution cells
 
 The book is rendered from the stored outputs (nothing is executed), with warnings as
@@ -30,7 +30,7 @@ SPHINX_ARGS = ["-W", "--keep-going", "-q", "-c", str(ROOT / "book"),
 
 
 def notebooks():
-    """The series in order: 00_overview.ipynb ... 08_beyond.ipynb."""
+    """The series in order: 00_overview.ipynb ... 11_vae_lab.ipynb."""
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 

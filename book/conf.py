@@ -1,4 +1,4 @@
-"""Sphinx configuration of the book: the notebooks 00-08 as a static HTML site.
+"""Sphinx configuration of the book: the notebooks 00-11 as a static HTML site.
 
 Built by `make book` (book/build.py runs `sphinx-build -W --keep-going -c book . build/book`
 on an emptied build/book/), so the source directory is the repository root (the notebooks stay where they are, nothing is copied)

@@ -1,4 +1,4 @@
-"""Notebook 08's framework table as code that runs: PyTorch, optax, Hugging Face, Keras.
+"""Notebook 09's framework table as code that runs: PyTorch, optax, Hugging Face, Keras.
 
 One small function per cell of the table, named ``<row>_<framework>``. Each builds the
 library's scheduler the way a user would, and its docstring names the ``dynweights`` curve
@@ -6,7 +6,7 @@ that it equals and what it does past ``T``. Four ``train_*`` functions drive a l
 from ``dynweights`` for a few real steps on a tiny model and return the weight that the loss
 used at each step.
 
-Notebook 08 shows this source (``inspect.getsource``); ``tests/test_frameworks.py`` runs
+Notebook 09 shows this source (``inspect.getsource``); ``tests/test_frameworks.py`` runs
 every function against the real libraries and compares it with ``dynweights``
 (``make test-frameworks``). The libraries are imported inside the functions, so this file
 imports with numpy and ``dynweights`` alone. ``optimizer`` is a PyTorch optimizer whose

@@ -1,6 +1,6 @@
-"""Notebook 08's framework table, run against the real PyTorch, optax, Hugging Face and Keras.
+"""Notebook 09's framework table, run against the real PyTorch, optax, Hugging Face and Keras.
 
-Every function of examples/frameworks.py (the code 08 shows) is compared with dynweights at
+Every function of examples/frameworks.py (the code 09 shows) is compared with dynweights at
 steps 0..T and past T (the libraries compute in float32, hence 1e-6), including what each one
 does past T: hold, rise again, keep decaying or raise. The train_* functions run a few real
 steps on a tiny model on the CPU and return the weight the loss used at each step.
@@ -29,7 +29,7 @@ import pytest
 
 import dynweights as dw
 
-os.environ["KERAS_BACKEND"] = "jax"  # before keras is first imported; 08 says JAX
+os.environ["KERAS_BACKEND"] = "jax"  # before keras is first imported; 09 says JAX
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "examples"))
 import frameworks as fw  # noqa: E402  (after the path and the backend are set)
@@ -212,7 +212,7 @@ def test_any_ramp_or_decay(lib, method, decay, params, request):
     np.testing.assert_allclose(got, expected, **TOL)
 
 
-# --------------------------------------------------- claims the table and 08 make
+# --------------------------------------------------- claims the table and 09 make
 def test_torch_linear_lr_cannot_start_at_zero_and_holds(torch_):
     with pytest.raises(ValueError, match="greater than 0"):
         torch_.optim.lr_scheduler.LinearLR(torch_.optim.SGD([torch_.zeros(1, requires_grad=True)]),
@@ -302,7 +302,7 @@ def test_dw_weight_rejects_a_jax_tracer(optax_):
 
 
 def test_exercise_2_is_hugging_face_linear_warmup(hf):
-    """08 Exercise 2: warm-up held past k, times a linear decay from step k, is HF's multiplier."""
+    """09 Exercise 2: warm-up held past k, times a linear decay from step k, is HF's multiplier."""
     import torch
     k, N = 10, 100
     s = np.arange(121)
@@ -330,7 +330,7 @@ def test_train_hf(hf, tmp_path):
 
 
 def test_hf_schedulers_are_lambdalrs_and_trainer_steps_a_dynweights_one(hf, tmp_path):
-    """08's table, Hugging Face column: its schedulers are LambdaLRs, so `fw.any_torch`
+    """09's table, Hugging Face column: its schedulers are LambdaLRs, so `fw.any_torch`
     passed as Trainer(optimizers=(optimizer, scheduler)) sets every step's rate."""
     import torch
     from transformers import Trainer, TrainerCallback, TrainingArguments
@@ -386,8 +386,8 @@ def pins():
 
 
 def test_notebook_names_the_pinned_versions():
-    """08 states the versions its table was checked against: the `frameworks` pins."""
-    nb = nbformat.read(ROOT / "notebooks" / "08_beyond.ipynb", as_version=4)
+    """09 states the versions its table was checked against: the `frameworks` pins."""
+    nb = nbformat.read(ROOT / "notebooks" / "09_beyond.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
     named = dict(re.findall(r"\b(torch|jax|optax|transformers|keras) (\d+\.\d+\.\d+)\b", text))
     assert named == {name: pins()[name] for name in named} and set(named) == {
@@ -401,8 +401,8 @@ def test_installed_versions_are_the_pins(name):
 
 
 def test_notebook_names_every_function():
-    """Each function of examples/frameworks.py appears in 08, and 08 names no other."""
-    nb = nbformat.read(ROOT / "notebooks" / "08_beyond.ipynb", as_version=4)
+    """Each function of examples/frameworks.py appears in 09, and 09 names no other."""
+    nb = nbformat.read(ROOT / "notebooks" / "09_beyond.ipynb", as_version=4)
     text = "\n".join(cell.source for cell in nb.cells)
     public = {name for name in vars(fw) if not name.startswith("_") and callable(getattr(fw, name))
               and getattr(getattr(fw, name), "__module__", "") == "frameworks"}
@@ -411,7 +411,7 @@ def test_notebook_names_every_function():
 
 
 def test_module_imports_without_the_frameworks():
-    """08 imports examples/frameworks.py under `make test`, where no framework is installed."""
+    """09 imports examples/frameworks.py under `make test`, where no framework is installed."""
     code = ("import sys; sys.path.insert(0, 'examples'); import frameworks; "
             "print(sorted({'torch', 'jax', 'optax', 'transformers', 'keras'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
