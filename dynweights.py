@@ -432,7 +432,10 @@ def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
     """The mean weight over [0, T]: the trapezoid rule on `schedule`, divided by T
     (of the decay made from the ramp, if ``decay`` is given).
 
-    Its error against the integral is O(1/T^2).
+    Its error against the integral shrinks like 1/T^2 for a continuous ramp with a bounded
+    slope; like 1/T^(1+a) for the power ramp with a < 1 (and its decays), whose slope at 0 is
+    unbounded; and like 1/T for `cyclical` when a cycle ends on a step (the trapezoid rule
+    turns its drop into a one-step slope).
 
     >>> mean_weight("linear", 10)
     0.5
