@@ -306,16 +306,18 @@ def _nb08_closed_forms(t, T, w, a=2.0, rate=4.0):
 
 
 def test_08_decay_table_closed_forms():
-    """08, section 1: every decay of the table equals its closed form at every step, through
-    the scalar dw.weight and the array dw.schedule alike."""
+    """08, section 1: every decay of the table equals its closed form at every step of
+    dw.schedule, and the scalar dw.weight agrees (at every step up to T = 100, then at 51)."""
     for T, w in _NB08_CASES:
         curves = {key: dw.schedule(key[0], T, w, decay=key[1])
                   for key in _nb08_closed_forms(0, T, w)}
+        scalar_steps = set(range(0, T + 1, max(1, T // 50)))
         for t in range(T + 1):
             for (method, how), value in _nb08_closed_forms(t, T, w).items():
                 assert math.isclose(curves[method, how][t], value, rel_tol=1e-12, abs_tol=1e-15)
-                assert math.isclose(dw.weight(method, t, T, w, decay=how), value,
-                                    rel_tol=1e-12, abs_tol=1e-15)
+                if t in scalar_steps:
+                    assert math.isclose(dw.weight(method, t, T, w, decay=how), value,
+                                        rel_tol=1e-12, abs_tol=1e-15)
 
 
 def test_08_reversal_equals_complement_for_linear_and_cosine_only():
