@@ -282,3 +282,82 @@ def test_05_equal_budgets_push_a_blend_weight_past_1():
     w_exp = 0.5 / (1 - (1 - math.exp(-4)) / 4)
     assert math.isclose(dw.mean_weight("exponential", T, w_exp), linear, rel_tol=1e-6)
     assert round(w_exp, 4) == 0.6626 and dw.exponential(T, T, w_exp) < 1
+
+
+# --------------------------------------------------------------------------- 08
+# Notebook 08 Annealing: the decays of section 1. The helpers of this block start with _nb08_.
+
+_NB08_CASES = [(T, w) for T in (1, 2, 7, 100, 2000) for w in (0.5, 1.0, 2.0)]
+
+
+def _nb08_closed_forms(t, T, w, a=2.0, rate=4.0):
+    """Section 1's table at step t, written out: (ramp, decay) -> value."""
+    p = min(t, T) / T
+    return {
+        ("linear", "reversal"): w * (1 - p),
+        ("linear", "complement"): w * (1 - p),
+        ("cosine", "reversal"): w * (1 + math.cos(math.pi * p)) / 2,
+        ("cosine", "complement"): w * (1 + math.cos(math.pi * p)) / 2,
+        ("power", "reversal"): w * (1 - p) ** a,
+        ("power", "complement"): w * (1 - p ** a),
+        ("exponential", "reversal"): w * (1 - math.exp(-rate * (1 - p))),
+        ("exponential", "complement"): w * math.exp(-rate * p),
+    }
+
+
+def test_08_decay_table_closed_forms():
+    """08, section 1: every decay of the table equals its closed form at every step of
+    dw.schedule, and the scalar dw.weight agrees (at every step up to T = 100, then at 51)."""
+    for T, w in _NB08_CASES:
+        curves = {key: dw.schedule(key[0], T, w, decay=key[1])
+                  for key in _nb08_closed_forms(0, T, w)}
+        scalar_steps = set(range(0, T + 1, max(1, T // 50)))
+        for t in range(T + 1):
+            for (method, how), value in _nb08_closed_forms(t, T, w).items():
+                assert math.isclose(curves[method, how][t], value, rel_tol=1e-12, abs_tol=1e-15)
+                if t in scalar_steps:
+                    assert math.isclose(dw.weight(method, t, T, w, decay=how), value,
+                                        rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_08_reversal_equals_complement_for_linear_and_cosine_only():
+    """08, section 1: "Linear and cosine are point-symmetric, so both columns agree"; for
+    power (a = 2, and a = 0.5) and exponential they differ."""
+    for T, w in _NB08_CASES:
+        for method, params in (("linear", {}), ("cosine", {}), ("power", {"a": 2.0}),
+                               ("power", {"a": 0.5}), ("exponential", {"rate": 4.0})):
+            gap = np.max(np.abs(dw.schedule(method, T, w, decay="reversal", **params)
+                                - dw.schedule(method, T, w, decay="complement", **params)))
+            if method in ("linear", "cosine"):
+                assert gap <= 1e-14 * w, (method, T, w)
+            elif T > 1:
+                assert gap > 0.1 * w, (method, params, T, w)
+
+
+def test_08_exponential_decays_miss_their_ends():
+    """08, section 1: "its reversal starts at 0.98168 w, and its complement ends at e^-4 w, not
+    at 0"; the reversal does reach 0 and the complement starts at w."""
+    for T, w in _NB08_CASES:
+        rev = dw.schedule("exponential", T, w, decay="reversal")
+        comp = dw.schedule("exponential", T, w, decay="complement")
+        assert round(rev[0] / w, 5) == 0.98168 and rev[0] < w and rev[-1] == 0.0
+        assert math.isclose(comp[-1], w * math.exp(-4), rel_tol=1e-12) and comp[0] == w
+
+
+def test_08_exponential_complement_is_geometric_cooling():
+    """08, section 1 and Summary: the exponential's complement is tau0 alpha^t with
+    alpha = e^(-rate / T), every step multiplying the temperature by the same alpha."""
+    tau0 = 2.0
+    for T in (10, 100, 2000, 8000):
+        for rate in (0.5, 4.0, math.log(200)):
+            curve = dw.schedule("exponential", T, tau0, decay="complement", rate=rate)
+            alpha = math.exp(-rate / T)
+            assert np.allclose(curve[1:] / curve[:-1], alpha, rtol=1e-12, atol=0)
+            assert np.allclose(curve, [tau0 * alpha ** t for t in range(T + 1)], rtol=1e-12,
+                               atol=0)
+
+
+def test_08_power_decays_at_half_way():
+    """08, after the numbers: "At T/2 the power decays give (1/2)^2 and 1 - (1/2)^2"."""
+    assert math.isclose(dw.weight("power", 50, 100, decay="reversal"), 0.25, abs_tol=1e-15)
+    assert math.isclose(dw.weight("power", 50, 100, decay="complement"), 0.75, abs_tol=1e-15)
