@@ -19,6 +19,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from conftest import report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(path):
     """The notebook as stored on disk (no conversion, so validation sees the file)."""
     return nbformat.read(path, as_version=nbformat.NO_CONVERT)
@@ -112,7 +113,7 @@ _FORMULAS = {
     "a range of steps divided by T": r"\b(?:arange|minimum|min)\([^()]*(?:\([^()]*\)[^()]*)*\)"
                                      r"\s*/\s*(?:T|total_steps)\b",
     # power ramp: p ** a, (t / T) ** a (the latter is also caught above)
-    "a power of the progress": rf"\b(?:p|progress)\s*\*\*|\(\s*1\s*-\s*p\s*\)\s*\*\*",
+    "a power of the progress": r"\b(?:p|progress)\s*\*\*|\(\s*1\s*-\s*p\s*\)\s*\*\*",
 }
 # exponential, sigmoid, logistic ramps: exp/expm1 of an argument that involves the
 # progress (np.exp(-t / tau), np.expm1(-rate * p), np.exp(-10 * p), np.exp(-4 * k / T));
@@ -205,7 +206,8 @@ def test_valid_nbformat(path):
 def test_starts_with_a_title(path):
     first = load(path).cells[0]
     assert first.cell_type == "markdown", "the first cell must be Markdown"
-    assert first.source.startswith("# "), f"the first cell must start with '# ': {first.source[:40]!r}"
+    assert first.source.startswith("# "), \
+        f"the first cell must start with '# ': {first.source[:40]!r}"
 
 
 @each_notebook
@@ -282,7 +284,8 @@ NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT": "ignore", "NBVAL_SKIP": "skip",
                  "NBVAL_RAISES_EXCEPTION": "raises"}
 NBVAL_TAGS = {"nbval-ignore-output": "ignore", "nbval-skip": "skip",
               "nbval-raises-exception": "raises", "raises-exception": "raises"}
-INTERACTIVE = re.compile(r"\b(?:explore|slider_panel|interact|interactive|interact_manual|Output)\s*\(")
+INTERACTIVE = re.compile(
+    r"\b(?:explore|slider_panel|interact|interactive|interact_manual|Output)\s*\(")
 MAX_IGNORED = 3
 
 
@@ -315,7 +318,8 @@ def test_nbval_markers_are_rare_and_justified(path):
               if cell.cell_type == "code" and nbval_markers(cell)}
     for index, markers in marked.items():
         assert markers == {"ignore"}, \
-            f"cell {index}: {sorted(markers)}; only NBVAL_IGNORE_OUTPUT is allowed (no skipped cells)"
+            (f"cell {index}: {sorted(markers)}; only NBVAL_IGNORE_OUTPUT is allowed "
+             "(no skipped cells)")
         cell = load(path).cells[index]
         assert INTERACTIVE.search(cell.source) or justified(cell), \
             (f"cell {index} ignores its output but is not interactive; "
@@ -450,6 +454,7 @@ def test_coalesce_streams_joins_printing_split_across_messages():
     assert whole.outputs[0].text == "a\nb\n"
 
 
+@pytest.mark.e2e
 def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
     """tools/execute_notebooks.py (what `make notebooks` runs) on a small notebook with
     slider panels, twice: byte-identical files, every view's model stored."""
@@ -493,7 +498,8 @@ def repository():
     """owner/name from pyproject.toml's [project.urls], the one place that names it."""
     import tomllib
 
-    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    url = project["urls"]["Repository"]
     match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url)
     assert match, f"[project.urls] Repository is not a GitHub repository URL: {url!r}"
     return match[1]
@@ -519,7 +525,7 @@ def test_opens_in_colab(path):
 
 
 def test_readme_links_every_notebook_to_colab_and_binder():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
     assert f"https://mybinder.org/v2/gh/{repository()}/HEAD" in readme
@@ -529,11 +535,12 @@ def test_readme_links_every_notebook_to_colab_and_binder():
 def test_every_link_to_the_repository_names_the_one_repository(path):
     """Colab links, install cells and raw downloads all use [project.urls]' owner/name
     (Further reading may link other projects)."""
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     pattern = (r"(?:colab\.research\.google\.com/github|git\+https://github\.com"
                r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
     named = set(re.findall(pattern, text))
-    assert named <= {repository()}, f"{path.name} names other repositories: {named - {repository()}}"
+    others = named - {repository()}
+    assert not others, f"{path.name} names other repositories: {others}"
 
 
 # --------------------------------------------------------------------------- GitHub's renderer
@@ -571,15 +578,16 @@ def github_renderer():
     python = where / "bin" / "python"
     stamp = where / "installed.txt"
     wanted = " ".join(GITHUB_RENDERER)
-    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+    if not (python.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == wanted):
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(where)], check=True,
                        timeout=300)
         subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
                         "-q", *GITHUB_RENDERER], check=True, timeout=900)
-        stamp.write_text(wanted)
+        stamp.write_text(wanted, encoding="utf-8")
     return python
 
 
+@pytest.mark.e2e
 def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
     """GitHub shows a notebook as nbconvert 7.16.6 / nbformat 5.10.4 render it (scripts
     stripped): every notebook must validate and convert, with each static figure in it."""
@@ -600,9 +608,9 @@ def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
             f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
 
 
-# --------------------------------------------------------------------------- rules 3 and 4, one decay keyword
-# The notebook rules every owner follows (static figure before each slider panel, tagged
-# and collapsed solutions) and the one spelling of decays. Each check is a function of a
+# ----------------------------------- a static figure before every slider panel, solutions, decays
+# Two notebook rules (a static figure before each slider panel, solutions tagged, collapsed
+# and checked; see CONTRIBUTING.md) and the one spelling of decays. Each check is a function of a
 # notebook, tested first on small synthetic notebooks that break the rule.
 
 HEADING = re.compile(r"^#")
@@ -648,7 +656,8 @@ def solution_problems(nb):
         problems.append("an Exercises section but no cell tagged 'solution'")
     for index in solutions:
         if nb.cells[index].get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
-            problems.append(f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
+            problems.append(
+                f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
     # each run of solution cells that has code checks its answer with an assert
     runs, current = [], []
     for index, cell in enumerate(nb.cells):
@@ -728,7 +737,7 @@ def test_static_figure_check(cells, missing):
 def test_solution_check(cells, expected):
     problems = solution_problems(_nb(*cells))
     assert len(problems) == len(expected), problems
-    for problem, fragment in zip(problems, expected):
+    for problem, fragment in zip(problems, expected, strict=True):
         assert fragment in problem
 
 
@@ -783,7 +792,7 @@ def test_one_decay_keyword():
     assert not found, f"the old decay spelling: {found}"
 
 
-# --------------------------------------------------------------------------- voice: word and assert budgets
+# ------------------------------------------------------------ voice: word and assert budgets
 # A notebook is a lesson: its main line (the Markdown before an optional closing "Going
 # deeper" section) keeps to a word budget, and checks that only guard a sentence live in
 # tests/, so a notebook has at most a few asserts outside its solution cells. A word is a

@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def pyproject():
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
 def environment():
-    return yaml.safe_load((ROOT / "environment.yml").read_text())
+    return yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
 
 
 def conda_deps(environment):
@@ -107,12 +107,12 @@ def test_postbuild_installs_the_repository(pyproject):
     path = ROOT / "postBuild"
     assert path.is_file()
     assert os.access(path, os.X_OK), "postBuild must be executable"
-    lines = [line.strip() for line in path.read_text().splitlines()]
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
     assert lines[0].startswith("#!")
     assert any(re.fullmatch(r"(python3? -m )?pip install --no-deps -e \.", line)
                for line in lines), lines
     # JupyterLab's defaults for this repository, where Binder's JupyterLab reads them
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     assert "cp overrides.json" in text and "share/jupyter/lab/settings" in text
     modules = pyproject["tool"]["setuptools"]["py-modules"]
     assert modules == ["dynweights", "dynweights_display"]
@@ -137,9 +137,9 @@ def test_jupyterlab_overrides_switch_off_news_and_update_check():
     Makefile install it; tests/test_browser.py checks a first launch shows no prompt)."""
     import json
 
-    overrides = json.loads((ROOT / "overrides.json").read_text())
+    overrides = json.loads((ROOT / "overrides.json").read_text(encoding="utf-8"))
     assert overrides == {"@jupyterlab/apputils-extension:notification": {
         "fetchNews": "false", "checkForUpdates": False}}
-    makefile = (ROOT / "Makefile").read_text()
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "cp overrides.json $(LAB_SETTINGS)/overrides.json" in makefile
     assert "LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings" in makefile
