@@ -5,8 +5,9 @@
 
 The book is rendered from the stored outputs (nothing is executed), with warnings as
 errors, into an emptied build/book/ each time (an incremental build would not repeat the
-warnings of pages it does not re-read, and could keep pages that no longer exist). The student edition drops every cell tagged
-`solution` and clears the outputs of the code cells in each notebook's Exercises section.
+warnings of pages it does not re-read, and could keep pages that no longer exist). The
+student edition drops every cell tagged `solution` and clears the outputs of the code cells
+in each notebook's Exercises section.
 """
 
 from __future__ import annotations
