@@ -98,7 +98,7 @@ bench: $(VENV)/.notebooks
 book: $(VENV)/.book
 	$(PY) book/build.py book
 
-# nbformat comes with the notebook extras.
+# nbformat and nbconvert come with the notebook extras (JupyterLab needs them).
 student: $(VENV)/.notebooks
 	$(PY) book/build.py student
 

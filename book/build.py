@@ -77,16 +77,18 @@ def _headings(markdown):
 
 def student_notebook(nb):
     """A copy of the notebook `nb` (nbformat node) for students: every cell tagged
-    `solution` removed, and the outputs and execution counts of the code cells in the
-    Exercises section (from a heading "Exercises" of level 1 or 2 to the next heading of
-    level 1 or 2) cleared."""
+    `solution` removed (nbconvert's TagRemovePreprocessor), and the outputs and execution
+    counts of the code cells in the Exercises section (from a heading "Exercises" of level
+    1 or 2 to the next heading of level 1 or 2) cleared: no nbconvert preprocessor clears
+    the outputs of one section."""
     import copy
 
-    nb = copy.deepcopy(nb)
-    cells, in_exercises = [], False
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(
+        copy.deepcopy(nb), {})
+    in_exercises = False
     for cell in nb.cells:
-        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
-            continue
         if cell.cell_type == "markdown":
             for level, title in _headings(cell.source):
                 if level <= 2:
@@ -94,8 +96,6 @@ def student_notebook(nb):
         elif cell.cell_type == "code" and in_exercises:
             cell.outputs = []
             cell.execution_count = None
-        cells.append(cell)
-    nb.cells = cells
     return nb
 
 
