@@ -27,7 +27,6 @@ from hypothesis import HealthCheck, settings
 # The libraries each test file imports when it is collected, beyond pytest and hypothesis.
 NEEDS = {
     "test_figures.py": ["matplotlib"],
-    "test_repo.py": ["yaml"],
     "test_notebooks.py": ["nbformat"],
     "test_book.py": ["nbformat"],
     "test_browser.py": ["playwright"],

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -91,21 +92,6 @@ def test_repo2docker_runs_postbuild_after_copying_the_repo(r2d):
     assert copy_repo < lines.index("RUN ./postBuild")
 
 
-def test_postbuild_is_an_executable_script():
-    post_build = ROOT / "postBuild"
-    assert post_build.is_file()
-    assert post_build.read_text(encoding="utf-8").startswith("#!"), "postBuild needs a shebang line"
-    assert os.access(post_build, os.X_OK), "postBuild is not executable (chmod +x postBuild)"
-    # Binder clones the repository: the executable bit must be in git too.
-    if (ROOT / ".git").exists() and shutil.which("git"):
-        staged = subprocess.run(["git", "ls-files", "-s", "postBuild"], cwd=ROOT,
-                                capture_output=True, text=True).stdout
-        if staged:
-            assert staged.startswith("100755"), (
-                f"postBuild is not executable in git: {staged.strip()} "
-                "(git update-index --chmod=+x postBuild)")
-
-
 def _badges():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     return readme, BADGE_URL.findall(readme)
@@ -129,6 +115,9 @@ def test_readme_binder_badge_opens_the_overview_notebook():
         assert (ROOT / target).is_file(), f"badge labpath names a missing file: {target}"
         assert target == DEFAULT_NOTEBOOK, (
             f"Binder should open {DEFAULT_NOTEBOOK} by default, the badge opens {target}")
+        # the repository that [project.urls] names, the one place that names it
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        assert project["urls"]["Repository"].endswith("/" + "/".join(path[3:5])), url
 
 
 # --------------------------------------------------------------------------- Binder-equivalent run

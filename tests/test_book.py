@@ -214,24 +214,6 @@ def _stored_figures(notebook):
                for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
 
 
-def test_book_extra_is_pinned_and_installed():
-    """The `book` extra pins exact versions, the ones installed; Binder does not get it."""
-    import re
-    import tomllib
-    from importlib.metadata import version
-
-    _require_book_extra()
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    extras = project["optional-dependencies"]
-    for requirement in extras["book"]:
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.]*)", requirement)
-        assert match, f"book extra: {requirement!r} is not pinned as name==version"
-        installed = version(match[1])
-        assert installed == match[2], f"{match[1]}: pinned {match[2]}, installed {installed}"
-        assert match[1] not in (ROOT / "environment.yml").read_text(encoding="utf-8")
-        assert requirement not in extras["notebooks"]
-
-
 def test_book_folds_solutions():
     """book/conf.py folds the cells tagged `solution` (shown on a synthetic notebook: the
     series may have none yet)."""

@@ -1,4 +1,7 @@
-"""Unit, property and error tests of dynweights.py (the contract of issue 2).
+"""Unit, property and error tests of dynweights.py and dynweights_display.py: exact values
+of every ramp, the properties that hold for every input, the closed forms the notebooks
+derive, the error (and message) for every bad input, plots, sliders, the command line, and
+the module's shape (numpy alone at import, one front door, one version).
 
 Expected values are written out as closed-form numbers (e.g. cosine at T/4 is
 (2 - sqrt 2) / 4), never by re-calling the module's own formula.
@@ -126,7 +129,7 @@ def test_source_post_settings():
     assert close(dw.exponential(50, T), 1 - E(-2))
     assert close(dw.exponential(100, T), 1 - E(-4))
     assert close(dw.exponential(100, T), 0.9816843611112658)
-    # the facts quoted in SCHEDULES.md
+    # the facts the docstrings, the README and the notebooks quote
     assert close(dw.sigmoid(0, T), E(-5)) and round(dw.sigmoid(0, T), 4) == 0.0067
     assert close(dw.logistic(T, T), 2 / (1 + E(-10)) - 1)
     assert round(dw.logistic(T, T), 5) == 0.99991
@@ -318,8 +321,19 @@ def test_reversal_at_cycle_edges():
         dw.weight("cyclical", np.arange(11), 10, cycles=5, decay="reversal"))
 
 
+@pytest.mark.parametrize("method", dw.METHODS)
+def test_mean_weight_of_a_decay(method):
+    """The reversal is the ramp read backwards, with the same mean; the complement's mean
+    is w minus the ramp's."""
+    ramp = dw.mean_weight(method, 1000, 2.0)
+    assert dw.mean_weight(method, 1000, 2.0, decay="reversal") == pytest.approx(ramp, rel=1e-12)
+    assert dw.mean_weight(method, 1000, 2.0, decay="complement") == pytest.approx(2.0 - ramp,
+                                                                                  rel=1e-12)
+
+
 def test_decay_is_not_the_same_both_ways_for_power_and_exponential():
-    # SCHEDULES.md: the two decays coincide for linear/cosine, differ for power/exponential
+    # the two decays coincide for linear and cosine (curves symmetric about their middle
+    # point), and differ for power and exponential
     assert dw.weight("power", 25, 100, decay="reversal") == 0.5625
     assert dw.weight("power", 25, 100, decay="complement") == 0.9375
     assert close(dw.weight("exponential", 50, 100, decay="complement"), E(-2))
@@ -456,8 +470,9 @@ def test_schedule_too_large_for_memory_names_total_steps():
 
 
 # --------------------------------------------------------------------------- closed forms
-# SCHEDULES.md's properties, checked on `schedule` at large T (continuous p = t/T in
-# [0, 1], weights in units of w). Trapezoid rule error O(1/T^2).
+# The closed forms the notebooks derive (mean, half-way step, value at T/2, slopes at 0 and
+# T), checked on `schedule` at large T (continuous p = t/T in [0, 1], weights in units of
+# w). Trapezoid rule error O(1/T^2).
 LN2 = math.log(2)
 
 
@@ -547,7 +562,7 @@ def test_half_way_step(method, params):
     assert s[i - 1] < W / 2 <= s[i]
     step = (i - 1) + (W / 2 - s[i - 1]) / (s[i] - s[i - 1])  # linear interpolation
     assert abs(step - BIG_T * half_way_closed(method, params)) < 1e-2  # in steps
-    # the closed form in SCHEDULES.md for the exponential: 0.17329 T
+    # the exponential's half-way step, T ln 2 / rate, is 0.17329 T for rate = 4
     if method == "exponential" and not params:
         assert round(step / BIG_T, 5) == 0.17329
 
