@@ -206,3 +206,10 @@ def test_text_files_are_opened_with_an_explicit_encoding():
                 if "encoding" not in keywords and not any("b" in str(m) for m in mode):
                     missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not missing, f"text opened without encoding=: {missing}"
+
+
+def test_pre_commit_runs_the_pinned_ruff(pyproject):
+    text = (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    match = re.search(r"astral-sh/ruff-pre-commit\s*\n\s*rev:\s*v?([0-9.]+)", text)
+    assert match, ".pre-commit-config.yaml does not run ruff-pre-commit at a version"
+    assert match[1] == pip_pins(pyproject["project"]["optional-dependencies"]["test"])["ruff"]
