@@ -1,10 +1,11 @@
+# (CONTRIBUTING.md says how to work on the repository.)
 # make lab    set up .venv and open the tutorial in JupyterLab
 # make test-fast   plain `pytest`: the module's unit, property and doctests, the notebooks'
 #                  structure, the repository's checks (under a minute)
 # make test   set up .venv and run every test (lint, unit, doctests, properties, notebooks
 #             re-executed, book, browser, Binder), as CI does
 # make lint   ruff on every .py file and notebook (configured in pyproject.toml)
-# make test-thorough     the property tests with 50x the hypothesis examples (minutes)
+# make test-thorough     the property tests with 15000 hypothesis examples each (minutes)
 # make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
 #                        extra, ~1.6 GB) and check notebook 09's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
