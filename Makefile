@@ -1,6 +1,11 @@
+# (CONTRIBUTING.md says how to work on the repository.)
 # make lab    set up .venv and open the tutorial in JupyterLab
-# make test   set up .venv and run every test (unit, doctests, properties, notebooks, book, browser)
-# make test-thorough     the property tests with 50x the hypothesis examples (minutes)
+# make test-fast   plain `pytest`: the module's unit, property and doctests, the notebooks'
+#                  structure, the repository's checks (under a minute)
+# make test   set up .venv and run every test (lint, unit, doctests, properties, notebooks
+#             re-executed, book, browser, Binder), as CI does
+# make lint   ruff on every .py file and notebook (configured in pyproject.toml)
+# make test-thorough     the property tests with 15000 hypothesis examples each (minutes)
 # make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
 #                        extra, ~1.6 GB) and check notebook 09's framework table against them
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
@@ -15,7 +20,7 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-thorough test-frameworks notebooks figures bench book student clean
+.PHONY: lab test test-fast lint test-thorough test-frameworks notebooks figures bench book student clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -52,20 +57,32 @@ lab: $(VENV)/.notebooks
 	    --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/00_overview.ipynb \
 	    $(AS_ROOT) $(LAB_ARGS)
 
-# The book and the student edition are built first; tests/test_book.py checks them.
-test: $(VENV)/.test
-	$(PY) book/build.py book
-	$(PY) book/build.py student
+# The fast tier: pytest's settings in pyproject.toml leave out the e2e tests and nbval.
+test-fast: $(VENV)/.test
 	$(PY) -m pytest
 
-# One process (-n 0): the file imports torch, JAX and Keras once instead of once per worker.
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check
+
+# Everything: lint, then the book and the student edition (tests/test_book.py checks
+# them), then every test (-m "": the e2e ones too) and every notebook re-executed by
+# strict nbval, on two workers (the machines here have 2 cores); --dist loadfile keeps
+# each notebook's cells, and the browser test's server, in one worker.
+test: $(VENV)/.test
+	$(VENV)/bin/ruff check
+	$(PY) book/build.py book
+	$(PY) book/build.py student
+	$(PY) -m pytest -m "" --nbval -n auto --maxprocesses=2 --dist loadfile
+
+# One process: the file imports torch, JAX and Keras once instead of once per worker.
 test-frameworks: $(VENV)/.frameworks
-	$(PY) -m pytest -n 0 tests/test_frameworks.py
+	$(PY) -m pytest tests/test_frameworks.py
 
 # The hypothesis property tests only, under the `thorough` profile (tests/conftest.py):
-# 15000 examples per property test instead of 300, spread over both workers.
+# 15000 examples per property test instead of 100, spread over both workers.
 test-thorough: $(VENV)/.test
-	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest --dist load tests/test_dynweights.py
+	HYPOTHESIS_PROFILE=thorough $(PY) -m pytest -n auto --maxprocesses=2 --dist load \
+	    tests/test_dynweights.py
 
 # Re-execute every notebook in place, in order, storing widget state for nbviewer, with
 # widget ids renumbered so that a second run gives the same bytes (tools/execute_notebooks.py).
@@ -82,7 +99,7 @@ bench: $(VENV)/.notebooks
 book: $(VENV)/.book
 	$(PY) book/build.py book
 
-# nbformat comes with the notebook extras.
+# nbformat and nbconvert come with the notebook extras (JupyterLab needs them).
 student: $(VENV)/.notebooks
 	$(PY) book/build.py student
 

@@ -12,9 +12,10 @@ array([0. , 0.5, 1. , 1.5, 2. ])
 Every ramp is evaluated as one numpy expression of ``p``, so a scalar step and an
 array of steps go through the same code. Steps past ``T`` hold the final value.
 Only numpy is imported here. The plot, slider and figure helpers (`plot_schedules`,
-`explore`, `slider_panel`, `markdown_table`, `write_figures`) live in
-dynweights_display.py, are reachable as ``dynweights.explore`` and so on, and import
-matplotlib and ipywidgets when called.
+`explore`, `slider_panel`, `markdown_table`, `write_figures`, the colours `COLORS`) and
+the command line (``python -m dynweights figures``) live in dynweights_display.py, which
+uses only the public names of this module; they are reachable as ``dynweights.explore``
+and so on, and import matplotlib and ipywidgets when called.
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ __all__ = [
     "METHODS", "BASIC_METHODS", "DECAYS", "PARAMS",
     "linear", "cosine", "power", "exponential", "normalized_exponential",
     "sigmoid", "logistic", "cyclical",
-    "weight", "schedule", "step_at", "mean_weight",
-    "plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures", "main",
+    "weight", "schedule", "validate", "step_at", "mean_weight",
+    # defined in dynweights_display.py, forwarded by __getattr__ below
+    "COLORS", "plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures",  # noqa: F822
 ]
 
-__version__ = "2.0.0"
+# The one place the version is written: pyproject.toml reads it from here
+# ([tool.setuptools.dynamic]), and so does the book.
+__version__ = "2.1.0"
 
 # The four ramps of the source post, in the order and colours of its figure.
 BASIC_METHODS = ("linear", "cosine", "power", "exponential")
@@ -49,9 +53,6 @@ PARAMS = {
     "cyclical": {"cycles": 4, "ratio": 0.5},
 }
 DECAYS = ("reversal", "complement")
-COLORS = {"linear": "tab:blue", "cosine": "tab:orange", "power": "tab:green",
-          "exponential": "tab:red", "normalized_exponential": "tab:purple",
-          "sigmoid": "tab:brown", "logistic": "tab:pink", "cyclical": "tab:gray"}
 
 
 # --------------------------------------------------------------------------- checks
@@ -350,9 +351,29 @@ def _total_steps_int(total_steps):
         raise TypeError(f"total_steps must be an integer, got {total_steps!r}")
     T = _positive("total_steps", total_steps)
     if not T.is_integer():
-        raise ValueError(f"total_steps must be a whole number in schedule, "
+        raise ValueError(f"total_steps must be a whole number of steps here, "
                          f"got {total_steps!r}")
     return int(T)
+
+
+def validate(method, total_steps=1, max_weight=1.0, **params):
+    """Check the arguments of `schedule` as it checks them, and return them as it uses
+    them: ``(total_steps, max_weight, params)``, an int, a float and the method's
+    parameters with their defaults filled in (see PARAMS).
+
+    For code that keeps these arguments to use later (a plot, a slider panel), so that a
+    bad value fails at once, with the message `schedule` would give.
+
+    >>> validate("power", 100.0, 2, a=3)
+    (100, 2.0, {'a': 3.0})
+    >>> validate("cosine", 100, a=3)
+    Traceback (most recent call last):
+        ...
+    TypeError: cosine got an unexpected parameter 'a'=3; cosine takes no parameters
+    """
+    _method(method)
+    return (_total_steps_int(total_steps), _finite("max_weight", max_weight),
+            _params(method, params))
 
 
 def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
@@ -367,10 +388,8 @@ def schedule(method, total_steps, max_weight=1.0, decay=None, **params):
     >>> schedule("linear", 4, decay="reversal")
     array([1.  , 0.75, 0.5 , 0.25, 0.  ])
     """
-    formula = _FORMULAS[_method(method)]
-    checked = _params(method, params)
-    T = _total_steps_int(total_steps)
-    w = _finite("max_weight", max_weight)
+    T, w, checked = validate(method, total_steps, max_weight, **params)
+    formula = _FORMULAS[method]
     how = _decay_kind(decay)
     try:
         p = np.arange(T + 1, dtype=np.float64)
@@ -403,18 +422,25 @@ def _decay_kind(decay):
 # Numeric measurements of a schedule, which the notebooks compare with closed forms.
 
 def step_at(method, level, total_steps, max_weight=1.0, **params):
-    """The first (fractional) step at which a non-decreasing ramp reaches ``level``,
-    by bisection on `weight` to float precision; None if it never does.
+    """The first (fractional) step at which a ramp reaches ``level``, by bisection on
+    `weight` to float precision; None if it never does.
+
+    A ramp with ``max_weight`` w < 0 falls from 0 to w: it reaches ``level`` where it
+    first falls to it, the step at which the ramp to -w rises to -level.
 
     >>> step_at("linear", 0.25, 100)
     25.0
     >>> step_at("exponential", 1.0, 100) is None  # 1.83 % short at T
     True
+    >>> step_at("linear", -0.25, 100, max_weight=-1.0)
+    25.0
     """
     if _method(method) == "cyclical":
-        raise ValueError("step_at needs a non-decreasing ramp; method='cyclical' is not")
+        raise ValueError("step_at needs a monotonic ramp; method='cyclical' is not")
     level = _finite("level", level)
     T = _positive("total_steps", total_steps)
+    if _finite("max_weight", max_weight) < 0:  # the mirror image, a rising ramp
+        return step_at(method, -level, T, -max_weight, **params)
     if weight(method, T, T, max_weight, **params) < level:
         return None
     if weight(method, 0, T, max_weight, **params) >= level:
@@ -450,10 +476,10 @@ def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
 
 
 # --------------------------------------------------------------------------- display
-# Plots, sliders and figures live in dynweights_display.py (which imports this module);
-# they are reachable from here too, loaded on first use.
-_DISPLAY = ("plot_schedules", "markdown_table", "slider_panel", "explore", "write_figures",
-            "main")
+# Plots, sliders, figures and their colours live in dynweights_display.py (which imports
+# this module); they are reachable from here too, loaded on first use.
+_DISPLAY = ("COLORS", "plot_schedules", "markdown_table", "slider_panel", "explore",
+            "write_figures")
 
 
 def __getattr__(name):
@@ -469,6 +495,12 @@ def __dir__():
 
 
 if __name__ == "__main__":
+    # `python -m dynweights` runs this file as the module __main__, and the display
+    # module's `import dynweights` would then run it a second time, as another module.
+    # Registered under its own name too, it is imported once.
+    import sys
+
+    sys.modules.setdefault("dynweights", sys.modules[__name__])
     from dynweights_display import main
 
     raise SystemExit(main())

@@ -1,28 +1,40 @@
-"""Plots, sliders and figures for the dynweights tutorial.
+"""Plots, sliders, figures and the command line of the dynweights tutorial.
 
 The display half of the reference module: matplotlib and ipywidgets are imported
-inside the functions, and every value drawn comes from `dynweights`. Reach these as
-``dynweights.plot_schedules``, ``dynweights.explore`` and so on (``import dynweights``
-forwards the names), and regenerate ``figures/`` with ``python -m dynweights figures``.
+inside the functions, and every value drawn comes from `dynweights`, through its public
+names only. Reach these as ``dynweights.plot_schedules``, ``dynweights.explore``,
+``dynweights.COLORS`` and so on (``import dynweights`` forwards the names), and
+regenerate ``figures/`` with ``python -m dynweights figures`` (`main`).
 """
 
 import numpy as np
 
-from dynweights import (BASIC_METHODS, COLORS, PARAMS, _method, _params, _positive,
-                        _total_steps_int, schedule)
+from dynweights import BASIC_METHODS, PARAMS, schedule, validate
+
+# One colour per method, the four ramps in the order and colours of the source post's figure.
+COLORS = {"linear": "tab:blue", "cosine": "tab:orange", "power": "tab:green",
+          "exponential": "tab:red", "normalized_exponential": "tab:purple",
+          "sigmoid": "tab:brown", "logistic": "tab:pink", "cyclical": "tab:gray"}
 
 
 # --------------------------------------------------------------------------- plots
 
-def _route(methods, params):
-    """Split shared keyword params (e.g. a, rate) among the methods that take them."""
-    methods = tuple(_method(m) for m in methods)
+def _route(methods, params, total_steps, max_weight):
+    """Split shared keyword params (e.g. a, rate) among the methods that take them:
+    {method: the params given for it}. Every argument is checked first, as `schedule`
+    checks it (`dynweights.validate`), so that bad input fails before anything is drawn."""
+    methods = tuple(methods)
+    for m in methods:
+        validate(m)  # a known method name, or the error that lists the valid ones
     known = {name for m in methods for name in PARAMS[m]}
     for name in params:
         if name not in known:
             raise TypeError(f"unexpected parameter {name!r}: none of "
                             f"{', '.join(methods)} takes it")
-    return {m: {k: v for k, v in params.items() if k in PARAMS[m]} for m in methods}
+    routed = {m: {k: v for k, v in params.items() if k in PARAMS[m]} for m in methods}
+    for m, own in routed.items():
+        validate(m, total_steps, max_weight, **own)
+    return routed
 
 
 def _label(method, params):
@@ -38,14 +50,14 @@ def plot_schedules(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, ax=No
     Shared ``params`` (e.g. ``a=3``, ``rate=2``) go to the methods that take them;
     ``labels=True`` puts the parameters into the legend. Returns the Axes.
     """
-    import matplotlib.pyplot as plt
-
-    routed = _route(methods, params)
+    routed = _route(methods, params, total_steps, max_weight)
     if ax is None:
+        import matplotlib.pyplot as plt
+
         _, ax = plt.subplots(figsize=(10, 6))
-    steps = np.arange(_total_steps_int(total_steps) + 1)
     for method, own in routed.items():
-        ax.plot(steps, schedule(method, total_steps, max_weight, **own),
+        values = schedule(method, total_steps, max_weight, **own)
+        ax.plot(np.arange(values.size), values,
                 label=_label(method, own if labels else {}), color=COLORS[method])
     ax.set_title("Dynamic Weights Over Training Steps")
     ax.set_xlabel("Training Steps")
@@ -89,10 +101,12 @@ def _png(canvas):
     data = packer.compress(rows) + packer.flush()
 
     def chunk(kind, body):
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB, no interlace
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+            + chunk(b"IEND", b""))
 
 
 def slider_panel(draw, sliders, *, figsize=(8, 4.5), dpi=80, pixel_ratio=2):
@@ -147,14 +161,15 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
     Starting values: ``total_steps``, ``max_weight`` and ``params`` (e.g. ``a=3``).
     Each change updates the lines' data in one Figure (see `slider_panel`).
     """
-    import ipywidgets as widgets
-
-    routed = _route(methods, params)
+    routed = _route(methods, params, total_steps, max_weight)
     start = {}
     for m, own in routed.items():  # validated here: a slider would clamp a bad value
-        start.update(_params(m, own))
-    total_steps = _total_steps_int(total_steps)
-    max_weight = _positive("max_weight", max_weight)
+        total_steps, max_weight, checked = validate(m, total_steps, max_weight, **own)
+        start.update(checked)
+    if max_weight <= 0:  # the w slider starts above 0
+        raise ValueError(f"max_weight must be > 0 for the sliders, got {max_weight!r}")
+    import ipywidgets as widgets
+
     common = dict(continuous_update=True, style={"description_width": "initial"},
                   layout=widgets.Layout(width="420px"))
     sliders = {
@@ -219,12 +234,15 @@ def explore(methods=BASIC_METHODS, total_steps=100, max_weight=1.0, *,
 # --------------------------------------------------------------------------- figures
 
 def write_figures(out="figures"):
-    """Write every figure of the tutorial into ``out``; returns the paths written."""
+    """Write every figure of the tutorial into ``out``; returns the paths written.
+
+    The figures are matplotlib ``Figure`` objects of their own, outside pyplot: the
+    caller's backend and open figures stay as they were (in a notebook, inline plots
+    keep showing).
+    """
     import os
 
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     os.makedirs(out, exist_ok=True)
     written = []
@@ -232,16 +250,16 @@ def write_figures(out="figures"):
     def save(fig, name):
         path = os.path.join(out, name)
         fig.savefig(path, metadata={"Software": None})
-        plt.close(fig)
         written.append(path)
 
     # The source post's figure: T = 100, w = 1, a = 2, 10 x 6 inches.
-    fig, ax = plt.subplots(figsize=(10, 6))
-    plot_schedules(BASIC_METHODS, 100, 1.0, ax=ax)
+    fig = Figure(figsize=(10, 6))
+    plot_schedules(BASIC_METHODS, 100, 1.0, ax=fig.subplots())
     save(fig, "dynamic_weights.png")
 
     # The family of notebook 09: more ramps, cyclical annealing, and decays both ways.
-    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(16, 6), sharey=True)
+    fig = Figure(figsize=(16, 6))
+    left, middle, right = fig.subplots(1, 3, sharey=True)
     plot_schedules(("linear", "exponential", "normalized_exponential", "sigmoid", "logistic"),
                    100, 1.0, ax=left)
     left.set_title("More ramp-ups (T = 100, w = 1)")

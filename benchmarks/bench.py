@@ -22,16 +22,21 @@ operations run on one thread, so CPU time is the time of the computation). glibc
 allocator is warmed up first (see `allocator_warm_up`); the cold cost is printed too.
 """
 
+import functools
 import math
 import os
 import platform
-import resource
 import sys
 import time
 import timeit
 from pathlib import Path
 
 import numpy as np
+
+try:
+    import resource  # POSIX only: the page-fault count of the memory note
+except ImportError:  # Windows
+    resource = None
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's module
 import dynweights as dw  # noqa: E402
@@ -161,7 +166,8 @@ def time_loop(run, method, T):
 
 
 def minor_faults():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    """This process's minor page faults so far; 0 where the OS does not count them."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt if resource else 0
 
 
 def allocator_warm_up():
@@ -211,8 +217,9 @@ def main():
           "math loop = the same per step with `math` and Python ints (fastest pure Python)\n"
           "bare      = the formula as a user types it, one numpy expression with w, no checks\n")
     cold, cold_faults = allocator_warm_up()
+    faults = f"{cold_faults:.0f}" if resource else "(not counted on this OS)"
     print(f"Memory: before warm-up, dw.schedule('linear', {max(TOTALS):g}) took "
-          f"{fmt_time(cold).strip()} with {cold_faults:.0f} page faults per call (glibc gave "
+          f"{fmt_time(cold).strip()} with {faults} page faults per call (glibc gave "
           "each\nfreed 8 MB array back to the OS, so every new one was fresh memory); one "
           "24 MB array allocated\nand freed first raises glibc's thresholds so that freed "
           "arrays are reused, for schedule and bare alike.\n")
@@ -225,8 +232,8 @@ def main():
         for m in METHODS:
             t_loop, n = time_loop(loop, m, T)
             t_math, n_math = time_loop(math_loop, m, T)
-            sched = lambda: dw.schedule(m, T, W)  # noqa: E731
-            bare = lambda: BARE[m](T, W)  # noqa: E731
+            sched = functools.partial(dw.schedule, m, T, W)
+            bare = functools.partial(BARE[m], T, W)
             # interleave the two so that a load spike on the machine hits both alike
             number = calls_for(bare)
             t_sched, t_bare = math.inf, math.inf

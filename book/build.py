@@ -5,8 +5,9 @@
 
 The book is rendered from the stored outputs (nothing is executed), with warnings as
 errors, into an emptied build/book/ each time (an incremental build would not repeat the
-warnings of pages it does not re-read, and could keep pages that no longer exist). The student edition drops every cell tagged
-`solution` and clears the outputs of the code cells in each notebook's Exercises section.
+warnings of pages it does not re-read, and could keep pages that no longer exist). The
+student edition drops every cell tagged `solution` and clears the outputs of the code cells
+in each notebook's Exercises section.
 """
 
 from __future__ import annotations
@@ -76,16 +77,18 @@ def _headings(markdown):
 
 def student_notebook(nb):
     """A copy of the notebook `nb` (nbformat node) for students: every cell tagged
-    `solution` removed, and the outputs and execution counts of the code cells in the
-    Exercises section (from a heading "Exercises" of level 1 or 2 to the next heading of
-    level 1 or 2) cleared."""
+    `solution` removed (nbconvert's TagRemovePreprocessor), and the outputs and execution
+    counts of the code cells in the Exercises section (from a heading "Exercises" of level
+    1 or 2 to the next heading of level 1 or 2) cleared: no nbconvert preprocessor clears
+    the outputs of one section."""
     import copy
 
-    nb = copy.deepcopy(nb)
-    cells, in_exercises = [], False
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(
+        copy.deepcopy(nb), {})
+    in_exercises = False
     for cell in nb.cells:
-        if SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
-            continue
         if cell.cell_type == "markdown":
             for level, title in _headings(cell.source):
                 if level <= 2:
@@ -93,8 +96,6 @@ def student_notebook(nb):
         elif cell.cell_type == "code" and in_exercises:
             cell.outputs = []
             cell.execution_count = None
-        cells.append(cell)
-    nb.cells = cells
     return nb
 
 

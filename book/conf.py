@@ -1,27 +1,31 @@
 """Sphinx configuration of the book: the notebooks 00-11 as a static HTML site.
 
 Built by `make book` (book/build.py runs `sphinx-build -W --keep-going -c book . build/book`
-on an emptied build/book/), so the source directory is the repository root (the notebooks stay where they are, nothing is copied)
-and `include_patterns` picks the landing page and the notebooks. MyST-NB renders the
-stored outputs; nothing is executed. Nothing is downloaded at build time, and a page
-needs nothing from the network: MathJax is served from the book itself (`_copy_mathjax`)
-and each slider panel is shown as its stored image (`panels_as_images`).
+on an emptied build/book/), so the source directory is the repository root (the notebooks
+stay where they are, nothing is copied) and `include_patterns` picks the landing page and
+the notebooks. MyST-NB renders the stored outputs; nothing is executed. Nothing is
+downloaded at build time, and a page needs nothing from the network: MathJax is served from
+the book itself (`_copy_mathjax`) and each slider panel is shown as its stored image
+(`panels_as_images`).
 """
 
 import html
 import json
 import shutil
+import sys
 import tomllib
 from importlib.util import find_spec
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-_project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+_project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+sys.path.insert(0, str(ROOT))
+import dynweights  # noqa: E402  (the version is written once, in the module)
 
 project = "dynweights"
 author = "the dynweights authors"
 copyright = "the dynweights authors, MIT licence"
-release = version = _project["version"]
+release = version = dynweights.__version__
 
 extensions = ["myst_nb", "sphinx_design"]
 root_doc = "book/index"

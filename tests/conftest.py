@@ -1,12 +1,17 @@
-"""Shared pytest hooks and the hypothesis profiles.
+"""Shared pytest hooks, the hypothesis profiles, and what the fast tier leaves out.
+
+Plain `pytest` needs only pytest and hypothesis (and numpy): a test file that imports a
+library which is not installed is not collected, and the report header names it. With
+the environment variable CI set, every file is collected, so a missing library fails.
 
 Hypothesis profiles (the property tests in tests/test_dynweights.py take their example
 counts from these; no test sets its own):
 
-- ``default``: 300 examples per property test, a new random seed each run (locally).
-- ``ci``: the same 300 examples, derandomized (the seed is derived from each test, so a
-  CI run is reproducible); chosen automatically when the environment variable CI is set.
-- ``thorough``: 50x the examples (15000 per property test), random; run it with
+- ``default``: 100 examples per property test, a new random seed each run (locally: a
+  fast tier that still finds new cases run after run).
+- ``ci``: 300 examples, derandomized (the seed is derived from each test, so a CI run is
+  reproducible); chosen automatically when the environment variable CI is set.
+- ``thorough``: 15000 examples per property test, random; run it with
   ``make test-thorough``.
 
 ``HYPOTHESIS_PROFILE=<name>`` picks a profile explicitly and wins over CI.
@@ -14,8 +19,22 @@ counts from these; no test sets its own):
 
 import os
 import shutil
+from importlib.util import find_spec
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+# The libraries each test file imports when it is collected, beyond pytest and hypothesis.
+NEEDS = {
+    "test_figures.py": ["matplotlib"],
+    "test_notebooks.py": ["nbformat"],
+    "test_book.py": ["nbformat"],
+    "test_browser.py": ["playwright"],
+}
+MISSING = {name: [module for module in modules if find_spec(module) is None]
+           for name, modules in NEEDS.items()}
+MISSING = {name: modules for name, modules in MISSING.items() if modules}
+collect_ignore = [] if os.environ.get("CI") else list(MISSING)
 
 # What a test that copies the repository (Binder, browser) leaves behind.
 COPY_IGNORE = shutil.ignore_patterns(
@@ -38,13 +57,12 @@ def report(request, text):
     with capman.global_and_fixture_disabled():
         print(text, flush=True)
 
-EXAMPLES = 300
 # deadline=None: a schedule of 2000 steps, or a first call that imports numpy's
 # internals, may take longer than hypothesis's 200 ms default on a loaded machine.
-settings.register_profile("default", max_examples=EXAMPLES, deadline=None)
-settings.register_profile("ci", max_examples=EXAMPLES, deadline=None, derandomize=True,
+settings.register_profile("default", max_examples=100, deadline=None)
+settings.register_profile("ci", max_examples=300, deadline=None, derandomize=True,
                           database=None, print_blob=True)
-settings.register_profile("thorough", max_examples=50 * EXAMPLES, deadline=None,
+settings.register_profile("thorough", max_examples=15000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
 settings.load_profile(PROFILE)
@@ -53,8 +71,12 @@ settings.load_profile(PROFILE)
 def pytest_report_header(config):
     chosen = settings.get_profile(PROFILE)
     seed = "derandomized" if chosen.derandomize else "random seed"
-    return (f"hypothesis profile: {PROFILE!r} ({chosen.max_examples} examples per "
-            f"property test, {seed})")
+    lines = [f"hypothesis profile: {PROFILE!r} ({chosen.max_examples} examples per "
+             f"property test, {seed})"]
+    if collect_ignore:
+        lines.append("not collected, libraries missing (`make test` installs them): " + ", ".join(
+            f"{name} ({', '.join(MISSING[name])})" for name in collect_ignore))
+    return lines
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -70,3 +92,53 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("dynweights report")
         for text in lines:
             terminalreporter.write_line(text.strip("\n"))
+
+
+# --------------------------------------------------------------------------- Chromium
+# The browser of the e2e tests (tests/test_browser.py, tests/test_book.py).
+
+# Headless Chromium as root on a machine with a closed network: no sandbox, no GPU, no
+# background connections to Google's services (refused here, and slow to fail).
+# Playwright gives every launch a fresh, empty --user-data-dir of its own.
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
+def _find_chromium():
+    candidates = [os.environ.get("CHROMIUM_PATH")]
+    candidates += [shutil.which(name) for name in (
+        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")]
+    for path in candidates:
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium_executable():
+    path = _find_chromium()
+    if path is None:
+        # CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(
+            "browser test needs Chromium or Chrome and none was found (looked at "
+            "$CHROMIUM_PATH and chromium, chromium-browser, google-chrome on PATH); "
+            "install Debian's package: `sudo apt-get install chromium` "
+            "(or set CHROMIUM_PATH to a Chromium/Chrome executable)")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable):
+    """Chromium driven by Playwright (tests/test_browser.py, tests/test_book.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable,
+                                             args=CHROMIUM_FLAGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -36,9 +36,8 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 
-# the same Chromium and the same browser fixture as the notebook browser test
-from conftest import report
-from test_browser import VIEWPORT, browser, chromium_executable  # noqa: F401 (fixtures)
+# the same Chromium (the `browser` fixture) as the notebook browser test
+from conftest import VIEWPORT, report
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
@@ -215,24 +214,6 @@ def _stored_figures(notebook):
                for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs)
 
 
-def test_book_extra_is_pinned_and_installed():
-    """The `book` extra pins exact versions, the ones installed; Binder does not get it."""
-    import re
-    import tomllib
-    from importlib.metadata import version
-
-    _require_book_extra()
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    extras = project["optional-dependencies"]
-    for requirement in extras["book"]:
-        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([0-9][0-9A-Za-z.]*)", requirement)
-        assert match, f"book extra: {requirement!r} is not pinned as name==version"
-        installed = version(match[1])
-        assert installed == match[2], f"{match[1]}: pinned {match[2]}, installed {installed}"
-        assert match[1] not in (ROOT / "environment.yml").read_text()
-        assert requirement not in extras["notebooks"]
-
-
 def test_book_folds_solutions():
     """book/conf.py folds the cells tagged `solution` (shown on a synthetic notebook: the
     series may have none yet)."""
@@ -254,12 +235,14 @@ def test_book_folds_solutions():
         c for i, c in enumerate(untouched) if i not in (6, 7, 10)]
 
 
+@pytest.mark.e2e
 def test_book_has_every_page(book_dir):
     built = sorted(p.relative_to(book_dir).as_posix() for p in book_dir.rglob("*.html")
                    if not p.relative_to(book_dir).as_posix().startswith("_"))
     assert built == sorted(PAGES), "the book's pages are not the ones tested here"
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("relpath", SERIES, ids=[Path(p).stem for p in SERIES])
 def test_book_page(relpath, visit, server, book_dir, screenshots, request):
     v = visit(relpath)
@@ -278,7 +261,7 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
     broken = [img for img in local if not (img["complete"] and img["width"] > 0
                                            and img["height"] > 0)]
     assert not broken, f"{relpath}: images not shown: {broken}"
-    html = (book_dir / relpath).read_text()
+    html = (book_dir / relpath).read_text(encoding="utf-8")
     if relpath.startswith("notebooks/"):
         notebook = ROOT / "notebooks" / f"{Path(relpath).stem}.ipynb"
         figures = _stored_figures(notebook)
@@ -343,6 +326,7 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
                   f"{len(v.blocked)} remote requests blocked; screenshot {shot}")
 
 
+@pytest.mark.e2e
 def test_book_index_redirects_to_landing_page(visit, server):
     v = visit("index.html")
     v.page.wait_for_url("**/book/index.html", timeout=LOAD_TIMEOUT)
@@ -350,6 +334,7 @@ def test_book_index_redirects_to_landing_page(visit, server):
     assert not v.local_errors and not v.js_errors
 
 
+@pytest.mark.e2e
 def test_book_landing_page_links_every_notebook(visit, server):
     v = visit("book/index.html")
     hrefs = v.page.evaluate("""() => [...document.querySelectorAll('article a[href]')]
@@ -359,6 +344,7 @@ def test_book_landing_page_links_every_notebook(visit, server):
         assert url in hrefs, f"the landing page does not link {notebook.stem}"
 
 
+@pytest.mark.e2e
 def test_book_search_finds_a_notebook(visit, server):
     v = visit("search.html?q=cosine")
     results = v.page.locator("#search-results li a")
@@ -369,6 +355,7 @@ def test_book_search_finds_a_notebook(visit, server):
     assert not v.local_errors and not v.js_errors
 
 
+@pytest.mark.e2e
 def test_book_screenshots_reported(screenshots, request):
     report(request, f"\nbook screenshots: {screenshots}")
 
@@ -385,7 +372,7 @@ def student_dir():
     target = build.STUDENT
     copies = [target / nb.name for nb in NOTEBOOKS]
     if not all(c.exists() and c.stat().st_mtime >= nb.stat().st_mtime
-               for c, nb in zip(copies, NOTEBOOKS)):
+               for c, nb in zip(copies, NOTEBOOKS, strict=True)):
         build.build_student()
     return target
 
@@ -400,7 +387,7 @@ def test_student_edition(student_dir):
         kept = [c for c in original.cells if not _has_solution(c)]
         assert [c.source for c in student.cells] == [c.source for c in kept], notebook.name
         # in the Exercises section only the outputs were cleared
-        for before, after in zip(kept, student.cells):
+        for before, after in zip(kept, student.cells, strict=True):
             if after.cell_type == "code" and after.outputs != before.outputs:
                 assert after.outputs == [] and after.execution_count is None
 
@@ -458,4 +445,5 @@ def test_student_notebook_removes_synthetic_solutions(tmp_path):
     for cleared in ("# your code here", "y = x + 1\ny"):
         assert by_source[cleared].outputs == [] and by_source[cleared].execution_count is None
     # the committed notebook is untouched
-    assert json.loads(source.read_text())["cells"][6]["metadata"]["tags"] == ["solution"]
+    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
+    assert cells[6]["metadata"]["tags"] == ["solution"]

@@ -39,22 +39,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
 
-from conftest import COPY_IGNORE, report
+from conftest import COPY_IGNORE, VIEWPORT, report
+
+# Every test here drives JupyterLab in Chromium: `make test` runs them, plain `pytest` does not.
+pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 POWER_NOTEBOOK = "03_power.ipynb"
-
-# Headless Chromium as root on a machine with a closed network: no sandbox, no GPU, no
-# background connections to Google's services (refused here, and slow to fail).
-# Playwright gives every launch a fresh, empty --user-data-dir of its own.
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 1000}
 
 SERVER_START_TIMEOUT = 90      # s, JupyterLab answering /api/status
 OPEN_TIMEOUT = 90              # s, notebook shown and its kernel idle
@@ -65,16 +58,6 @@ SLIDER_MOVES = 12              # key presses per slider (6 right, then 6 left)
 LATENCY_TARGET_MS = 100.0      # median, key press -> new plot image loaded
 
 # --------------------------------------------------------------------------- helpers
-
-def _find_chromium():
-    candidates = [os.environ.get("CHROMIUM_PATH")]
-    candidates += [shutil.which(name) for name in (
-        "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")]
-    for path in candidates:
-        if path and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
 
 def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -92,7 +75,8 @@ def _api(url, token, method="GET", timeout=5):
 
 def _tail(path, lines=40):
     try:
-        return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
     except OSError:
         return "(no log)"
 
@@ -131,19 +115,6 @@ class Lab:
 # --------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def chromium_executable():
-    path = _find_chromium()
-    if path is None:
-        # CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(
-            "browser test needs Chromium or Chrome and none was found (looked at "
-            "$CHROMIUM_PATH and chromium, chromium-browser, google-chrome on PATH); "
-            "install Debian's package: `sudo apt-get install chromium` "
-            "(or set CHROMIUM_PATH to a Chromium/Chrome executable)")
-    return path
-
-
-@pytest.fixture(scope="module")
 def lab(chromium_executable, tmp_path_factory, request):
     """JupyterLab from this venv on a free port, serving a temporary copy of the repo."""
     work = tmp_path_factory.mktemp("lab")
@@ -156,7 +127,7 @@ def lab(chromium_executable, tmp_path_factory, request):
     settings = work / "settings" / "@jupyterlab"
     (settings / "notebook-extension").mkdir(parents=True)
     (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
-        json.dumps({"windowingMode": "none"}))
+        json.dumps({"windowingMode": "none"}), encoding="utf-8")
     env = dict(os.environ,
                JUPYTER_CONFIG_DIR=str(work / "config"),
                JUPYTER_RUNTIME_DIR=str(work / "runtime"),
@@ -197,17 +168,6 @@ def lab(chromium_executable, tmp_path_factory, request):
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_executable):
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable,
-                                             args=CHROMIUM_FLAGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -615,7 +575,7 @@ def test_no_news_prompt_on_first_launch(browser, lab, request):
     overrides = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert overrides.is_file(), (f"{overrides} is missing: `make .venv/.test` installs the "
                                  "repository's overrides.json there")
-    assert json.loads(overrides.read_text()) == json.loads((ROOT / "overrides.json").read_text())
+    assert overrides.read_bytes() == (ROOT / "overrides.json").read_bytes()
     served = _api(f"{lab.base}/lab/api/settings/{NOTIFICATION_SETTINGS}", lab.token)
     defaults = {key: served["schema"]["properties"][key]["default"]
                 for key in ("fetchNews", "checkForUpdates")}

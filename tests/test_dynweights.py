@@ -1,4 +1,7 @@
-"""Unit, property and error tests of dynweights.py (the contract of issue 2).
+"""Unit, property and error tests of dynweights.py and dynweights_display.py: exact values
+of every ramp, the properties that hold for every input, the closed forms the notebooks
+derive, the error (and message) for every bad input, plots, sliders, the command line, and
+the module's shape (numpy alone at import, one front door, one version).
 
 Expected values are written out as closed-form numbers (e.g. cosine at T/4 is
 (2 - sqrt 2) / 4), never by re-calling the module's own formula.
@@ -19,8 +22,8 @@ from hypothesis import strategies as st
 import dynweights as dw
 
 ROOT = Path(__file__).resolve().parents[1]
-# Example counts come from the hypothesis profile (tests/conftest.py): 300 per property
-# test by default and in CI (derandomized there), 15000 with `make test-thorough`.
+# Example counts come from the hypothesis profile (tests/conftest.py): 100 per property
+# test by default, 300 in CI (derandomized there), 15000 with `make test-thorough`.
 # `schedule` and `weight` on an array of the same steps run the same numpy expression, but
 # numpy may use different SIMD code for different lengths and layouts, and promises no
 # bit-equality across them: they agree within ULPS units in the last place.
@@ -126,7 +129,7 @@ def test_source_post_settings():
     assert close(dw.exponential(50, T), 1 - E(-2))
     assert close(dw.exponential(100, T), 1 - E(-4))
     assert close(dw.exponential(100, T), 0.9816843611112658)
-    # the facts quoted in SCHEDULES.md
+    # the facts the docstrings, the README and the notebooks quote
     assert close(dw.sigmoid(0, T), E(-5)) and round(dw.sigmoid(0, T), 4) == 0.0067
     assert close(dw.logistic(T, T), 2 / (1 + E(-10)) - 1)
     assert round(dw.logistic(T, T), 5) == 0.99991
@@ -318,8 +321,19 @@ def test_reversal_at_cycle_edges():
         dw.weight("cyclical", np.arange(11), 10, cycles=5, decay="reversal"))
 
 
+@pytest.mark.parametrize("method", dw.METHODS)
+def test_mean_weight_of_a_decay(method):
+    """The reversal is the ramp read backwards, with the same mean; the complement's mean
+    is w minus the ramp's."""
+    ramp = dw.mean_weight(method, 1000, 2.0)
+    assert dw.mean_weight(method, 1000, 2.0, decay="reversal") == pytest.approx(ramp, rel=1e-12)
+    assert dw.mean_weight(method, 1000, 2.0, decay="complement") == pytest.approx(2.0 - ramp,
+                                                                                  rel=1e-12)
+
+
 def test_decay_is_not_the_same_both_ways_for_power_and_exponential():
-    # SCHEDULES.md: the two decays coincide for linear/cosine, differ for power/exponential
+    # the two decays coincide for linear and cosine (curves symmetric about their middle
+    # point), and differ for power and exponential
     assert dw.weight("power", 25, 100, decay="reversal") == 0.5625
     assert dw.weight("power", 25, 100, decay="complement") == 0.9375
     assert close(dw.weight("exponential", 50, 100, decay="complement"), E(-2))
@@ -456,8 +470,9 @@ def test_schedule_too_large_for_memory_names_total_steps():
 
 
 # --------------------------------------------------------------------------- closed forms
-# SCHEDULES.md's properties, checked on `schedule` at large T (continuous p = t/T in
-# [0, 1], weights in units of w). Trapezoid rule error O(1/T^2).
+# The closed forms the notebooks derive (mean, half-way step, value at T/2, slopes at 0 and
+# T), checked on `schedule` at large T (continuous p = t/T in [0, 1], weights in units of
+# w). Trapezoid rule error O(1/T^2).
 LN2 = math.log(2)
 
 
@@ -547,7 +562,7 @@ def test_half_way_step(method, params):
     assert s[i - 1] < W / 2 <= s[i]
     step = (i - 1) + (W / 2 - s[i - 1]) / (s[i] - s[i - 1])  # linear interpolation
     assert abs(step - BIG_T * half_way_closed(method, params)) < 1e-2  # in steps
-    # the closed form in SCHEDULES.md for the exponential: 0.17329 T
+    # the exponential's half-way step, T ln 2 / rate, is 0.17329 T for rate = 4
     if method == "exponential" and not params:
         assert round(step / BIG_T, 5) == 0.17329
 
@@ -585,8 +600,45 @@ def test_step_at_edges():
     assert dw.step_at("sigmoid", 0.001, 10) == 0.0  # starts above the level
     assert dw.step_at("exponential", 0.99, 10) is None
     assert dw.step_at("linear", 2.0, 10, 2.0) == 10.0
+    assert dw.step_at("linear", 0.5, 10, 0.0) is None  # w = 0: the ramp stays at 0
+    assert dw.step_at("linear", 0.0, 10, 0.0) == 0.0
     with pytest.raises(ValueError, match="cyclical"):
         dw.step_at("cyclical", 0.5, 10)
+    with pytest.raises(ValueError, match="max_weight.*nan"):
+        dw.step_at("linear", 0.5, 10, float("nan"))
+
+
+def test_step_at_with_negative_w_is_where_the_falling_ramp_reaches_the_level():
+    """A ramp to w < 0 falls from 0 to w; step_at gives the first step at which it is at or
+    below ``level`` (it used to return None without a word)."""
+    assert dw.step_at("linear", -0.5, 10, -1.0) == 5.0
+    assert dw.step_at("power", -0.25, 100, -1.0) == 50.0
+    assert dw.step_at("linear", 0.5, 10, -1.0) == 0.0  # at 0 already below 0.5
+    assert dw.step_at("exponential", -1.0, 100, -1.0) is None  # 1.83 % short at T
+    assert dw.step_at("linear", -2.0, 10, -1.0) is None  # never falls that far
+
+
+@given(method_params(RAMPS), totals, st.floats(1e-6, 1e6), st.floats(0, 1.2))
+def test_step_at_mirrors_for_negative_w(mp, T, w, f):
+    method, params = mp
+    at = dw.step_at(method, -f * w, T, -w, **params)
+    assert at == dw.step_at(method, f * w, T, w, **params)
+    if at is not None:  # the falling ramp is at or below the level there
+        assert dw.weight(method, at, T, -w, **params) <= -f * w
+
+
+def test_validate_returns_what_schedule_uses_and_raises_what_it_raises():
+    assert dw.validate("power", 100.0, 2, a=3) == (100, 2.0, {"a": 3.0})
+    assert dw.validate("cyclical") == (1, 1.0, {"cycles": 4, "ratio": 0.5})
+    assert dw.validate("linear", np.int64(5), np.float32(0.5)) == (5, 0.5, {})
+    for args, kwargs in [(("quadratic", 10), {}), (("power", 10.5), {}), (("power", 0), {}),
+                         (("power", 10, float("inf")), {}), (("power", 10), {"a": -1}),
+                         (("cosine", 10), {"a": 2}), ((None, 10), {})]:
+        with pytest.raises((TypeError, ValueError)) as expected:
+            dw.schedule(*args, **kwargs)
+        with pytest.raises(type(expected.value)) as got:
+            dw.validate(*args, **kwargs)
+        assert str(got.value) == str(expected.value)
 
 
 def test_cosine_steepest_slope_at_half():
@@ -726,7 +778,8 @@ BAD = [
     # unknown decay
     (call(dw.schedule, "linear", 10, decay="up"), ValueError, ["decay", "'up'", *dw.DECAYS]),
     (call(dw.schedule, "linear", 10, decay="Reversal"), ValueError, ["decay", "'Reversal'"]),
-    (call(dw.weight, "linear", 1, 10, decay="mirror"), ValueError, ["decay", "'mirror'", *dw.DECAYS]),
+    (call(dw.weight, "linear", 1, 10, decay="mirror"), ValueError,
+     ["decay", "'mirror'", *dw.DECAYS]),
     (call(dw.schedule, "linear", 10, decay=1), TypeError, ["decay", "1"]),
     (call(dw.weight, "power", 1, 10, decay=2.0), TypeError, ["decay", "2.0"]),
     # the 1.x spelling `by=` is gone (CHANGELOG.md): an unknown parameter, named
@@ -773,11 +826,16 @@ def test_valid_edge_inputs_are_accepted():
 
 @pytest.fixture
 def plt():
-    import matplotlib
+    matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     yield plt
     plt.close("all")
+
+
+@pytest.fixture
+def widgets(plt):
+    return pytest.importorskip("ipywidgets")
 
 
 def test_plot_schedules_default(plt):
@@ -796,7 +854,7 @@ def test_plot_schedules_default(plt):
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "Linear", "Cosine", "Power", "Exponential"]
     assert all(g.get_visible() for g in ax.get_xgridlines() + ax.get_ygridlines())
-    for method, ln in zip(dw.BASIC_METHODS, lines):
+    for method, ln in zip(dw.BASIC_METHODS, lines, strict=True):
         np.testing.assert_array_equal(ln.get_xdata(), np.arange(101))
         np.testing.assert_array_equal(ln.get_ydata(), dw.schedule(method, 100))
     assert tuple(ax.figure.get_size_inches()) == (10, 6)
@@ -835,9 +893,7 @@ def _image(box):
     return images[0]
 
 
-def test_explore_updates_image_when_sliders_move(plt):
-    import ipywidgets as widgets
-
+def test_explore_updates_image_when_sliders_move(widgets):
     box = dw.explore(("linear", "power", "exponential"), 100, 1.0, a=3.0)
     assert isinstance(box, widgets.VBox)
     sliders = _sliders(box)
@@ -859,7 +915,7 @@ def test_explore_updates_image_when_sliders_move(plt):
     assert bytes(image.value) == first
 
 
-def test_explore_sliders_for_methods_without_params(plt):
+def test_explore_sliders_for_methods_without_params(widgets):
     box = dw.explore(("linear", "cosine"))
     assert set(_sliders(box)) == {"T (total steps)", "w (max weight)"}
     box = dw.explore(("cyclical",), cycles=2)
@@ -870,7 +926,7 @@ def test_explore_sliders_for_methods_without_params(plt):
     assert bytes(_image(box).value) != before
 
 
-def test_explore_rejects_unknown_shared_params_and_methods(plt):
+def test_explore_rejects_unknown_shared_params_and_methods():
     with pytest.raises(TypeError, match="'rate'"):
         dw.explore(("linear", "cosine", "power"), rate=2.0)
     with pytest.raises(ValueError, match="nope"):
@@ -885,7 +941,7 @@ def test_explore_rejects_unknown_shared_params_and_methods(plt):
     ({"max_weight": -1.0}, ValueError, ["max_weight", "-1.0"]),
     ({"max_weight": float("nan")}, ValueError, ["max_weight", "nan"]),
 ])
-def test_explore_rejects_bad_starting_values(plt, kwargs, error, words):
+def test_explore_rejects_bad_starting_values(kwargs, error, words):
     # a slider would clamp these to its range without a word
     with pytest.raises(error) as info:
         dw.explore(dw.BASIC_METHODS, **kwargs)
@@ -893,14 +949,14 @@ def test_explore_rejects_bad_starting_values(plt, kwargs, error, words):
         assert word in str(info.value)
 
 
-def test_explore_sliders_reach_the_starting_values(plt):
+def test_explore_sliders_reach_the_starting_values(widgets):
     sliders = _sliders(dw.explore(dw.METHODS, max_weight=0.05, a=8.0, rate=20.0, cycles=12))
     values = {name: s.value for name, s in sliders.items()}
     assert values["w (max weight)"] == 0.05 and values["a (power)"] == 8.0
     assert values["rate"] == 20.0 and values["cycles"] == 12
 
 
-def test_explore_partial_redraw_matches_a_fresh_panel(plt):
+def test_explore_partial_redraw_matches_a_fresh_panel(widgets):
     # moving a redraws only the lines over a cached background: no trace of the old
     # curve may remain, so the image must equal a new panel's drawn at the new values
     box = dw.explore(("power", "exponential"), a=2.0, rate=4.0)
@@ -914,7 +970,7 @@ def test_explore_partial_redraw_matches_a_fresh_panel(plt):
     assert bytes(_image(box).value) == bytes(_image(fresh).value)
 
 
-def test_slider_panels_are_drawn_at_twice_the_size_shown(plt):
+def test_slider_panels_are_drawn_at_twice_the_size_shown(widgets):
     """Sharp on HiDPI screens: the PNG has pixel_ratio (2) times the pixels of the CSS
     size it is shown at (figsize * dpi), which is fixed, so JupyterLab does not stretch it."""
     import io
@@ -953,9 +1009,7 @@ def test_png_encoder_keeps_every_pixel(plt):
     assert dynweights_display._png(canvas) == png  # deterministic
 
 
-def test_slider_panel_is_generic(plt):
-    import ipywidgets as widgets
-
+def test_slider_panel_is_generic(widgets):
     calls = []
 
     def draw(fig, n, scale):
@@ -980,10 +1034,11 @@ def test_slider_panel_is_generic(plt):
 
 # --------------------------------------------------------------------------- CLI
 
-def _run(*args, cwd=ROOT):
+def _run(*args, options=()):
+    """``python OPTIONS -m dynweights ARGS`` in the repository."""
     env = dict(os.environ, MPLBACKEND="Agg")
-    return subprocess.run([sys.executable, "-m", "dynweights", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, *options, "-m", "dynweights", *args], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
 
 
 def test_cli_help():
@@ -998,6 +1053,17 @@ def test_cli_without_command_fails():
 # `python -m dynweights figures --out DIR` is tested in test_figures.py
 
 
+def test_cli_imports_each_module_once():
+    """`python -m dynweights` runs dynweights.py as __main__; the display module's
+    `import dynweights` must find that module, not load the file a second time."""
+    result = _run("--help", options=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines()
+                if line.startswith("import time:")]
+    assert imported.count("dynweights_display") == 1
+    assert "dynweights" not in imported, "dynweights.py was imported again"
+
+
 def test_import_needs_numpy_alone_and_forwards_the_display_helpers():
     code = ("import sys, dynweights; "
             "print(sorted(m for m in ('matplotlib', 'ipywidgets', 'IPython', "
@@ -1007,9 +1073,42 @@ def test_import_needs_numpy_alone_and_forwards_the_display_helpers():
     assert out.strip() == "[]"
     import dynweights_display
 
-    for name in ("plot_schedules", "markdown_table", "slider_panel", "explore",
-                 "write_figures", "main"):
+    for name in ("COLORS", "plot_schedules", "markdown_table", "slider_panel", "explore",
+                 "write_figures"):
         assert getattr(dw, name) is getattr(dynweights_display, name)
-        assert name in dir(dw)
+        assert name in dir(dw) and name in dw.__all__
+    assert set(dw.COLORS) == set(dw.METHODS)
+    assert not hasattr(dw, "main"), "the command line lives in dynweights_display"
     with pytest.raises(AttributeError, match="no_such_thing"):
-        dw.no_such_thing
+        _ = dw.no_such_thing
+    assert all(hasattr(dw, name) for name in dw.__all__)
+
+
+def test_display_module_uses_only_public_names_of_dynweights():
+    import ast
+
+    tree = ast.parse((ROOT / "dynweights_display.py").read_text(encoding="utf-8"))
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "dynweights":
+            used |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.Import):
+            assert "dynweights" not in {alias.name for alias in node.names}, \
+                "import names from dynweights explicitly (from dynweights import ...)"
+    assert used and all(name in dw.__all__ for name in used), sorted(used)
+
+
+def test_version_is_written_once():
+    """dynweights.__version__ is the version; pyproject.toml reads it from there."""
+    import re
+    import tomllib
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in pyproject["project"]
+    assert "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
+        "attr": "dynweights.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", dw.__version__)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(r"^## (\S+)", changelog, re.MULTILINE)[1] == dw.__version__, \
+        "CHANGELOG.md's newest entry is not the module's version"

@@ -18,9 +18,6 @@ TOLERANCE = 1.0  # RMS over 0-255 pixel values; redrawing a curve differently is
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory):
-    import matplotlib
-    matplotlib.use("Agg")
-
     out = tmp_path_factory.mktemp("figures")
     written = dw.write_figures(str(out))
     return out, [Path(p) for p in written]
@@ -86,3 +83,18 @@ def test_cli_writes_the_same_figures(regenerated, tmp_path):
     for path in written:
         assert f"wrote {cli / path.name}" in result.stdout
         assert (cli / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_write_figures_leaves_the_backend_and_open_figures_alone(tmp_path):
+    """In a fresh process whose backend is svg and which has a figure open, write_figures
+    changes neither (it once switched every caller to Agg: in a notebook, inline plots
+    stopped showing)."""
+    code = ("import matplotlib; matplotlib.use('svg'); import matplotlib.pyplot as plt; "
+            f"import dynweights as dw; plt.figure(); dw.write_figures({str(tmp_path)!r}); "
+            "print(matplotlib.get_backend(), plt.get_fignums())")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120,
+                            env={k: v for k, v in os.environ.items() if k != "MPLBACKEND"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["svg", "[1]"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == COMMITTED

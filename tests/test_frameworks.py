@@ -82,7 +82,7 @@ def keras_():
 
 
 # ------------------------------------------------------------ reading the libraries
-def torch_values(torch, make_scheduler, n=len(STEPS)):
+def torch_values(torch, make_scheduler, n=STEPS.size):
     """The learning rate a scheduler gives at steps 0..n-1, for an optimizer at rate W."""
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=W)
     scheduler = make_scheduler(optimizer)
@@ -126,11 +126,13 @@ HOLDS = {  # (framework, function name): what it equals at every step 0..3T (it 
     ("keras", "power_keras"): (lambda: reversal("power", a=A)),
     ("optax", "mirror_optax"): (lambda: W - reversal("power", a=A)),
     ("keras", "mirror_keras"): (lambda: W - reversal("power", a=A)),
-    ("optax", "geometric_optax"): (lambda: dw.weight("exponential", STEPS, T, W, decay="complement", rate=RATE)),
+    ("optax", "geometric_optax"): (lambda: dw.weight("exponential", STEPS, T, W,
+                                                     decay="complement", rate=RATE)),
     ("torch", "warmup_torch"): (lambda: dw.linear(STEPS, T, W)),
     ("hf", "warmup_hf"): (lambda: dw.linear(STEPS, T, W)),
 }
-ANY = [("sigmoid", None, {}), ("logistic", None, {}), ("cyclical", None, {"cycles": 4, "ratio": 0.5}),
+ANY = [("sigmoid", None, {}), ("logistic", None, {}),
+       ("cyclical", None, {"cycles": 4, "ratio": 0.5}),
        ("exponential", None, {"rate": RATE}), ("normalized_exponential", None, {"rate": RATE}),
        ("power", "complement", {"a": A}), ("exponential", "reversal", {"rate": RATE})]
 
@@ -154,20 +156,22 @@ def arguments(framework, name):
 
 @pytest.fixture
 def lib(request):
-    return request.getfixturevalue({"torch": "torch_", "optax": "optax_", "hf": "hf", "keras": "keras_"}[
-        request.param])
+    fixtures = {"torch": "torch_", "optax": "optax_", "hf": "hf", "keras": "keras_"}
+    return request.getfixturevalue(fixtures[request.param])
 
 
 @pytest.mark.parametrize("lib, name", [(f, n) for f, n in HOLDS], indirect=["lib"],
                          ids=[n for _, n in HOLDS])
 def test_equals_dynweights_and_holds_past_T(lib, name):
-    framework = {"torch": "torch", "optax": "optax", "hf": "hf", "keras": "keras"}[name.rsplit("_", 1)[1]]
+    framework = name.rsplit("_", 1)[1]
+    assert framework in ("torch", "optax", "hf", "keras"), name
     got = library_values(framework, name, lib, *arguments(framework, name))
     np.testing.assert_allclose(got, HOLDS[(framework, name)](), **TOL)
     assert np.all(got[T:] == got[T]), f"{name} does not hold its value past T"
 
 
-@pytest.mark.parametrize("lib, name", [("torch", "cosine_torch"), ("hf", "cosine_hf")], indirect=["lib"])
+@pytest.mark.parametrize("lib, name", [("torch", "cosine_torch"), ("hf", "cosine_hf")],
+                         indirect=["lib"])
 def test_cosine_decays_are_not_clamped(lib, name):
     """PyTorch CosineAnnealingLR and Hugging Face's cosine equal the reversed cosine ramp up
     to T, then rise again: back to the full rate at 2T (dynweights holds 0)."""
@@ -175,13 +179,16 @@ def test_cosine_decays_are_not_clamped(lib, name):
     got = library_values(framework, name, lib, T)
     held = reversal("cosine")
     np.testing.assert_allclose(got[:T + 1], held[:T + 1], **TOL)
-    np.testing.assert_allclose(got, dw.weight("cosine", folded(STEPS), T, W, decay="reversal"), **TOL)
+    np.testing.assert_allclose(got, dw.weight("cosine", folded(STEPS), T, W, decay="reversal"),
+                               **TOL)
     assert np.all(held[T:] == 0) and np.all(got[T + 1:2 * T] > 0)
-    assert got[int(1.2 * T)] == pytest.approx(0.0954915 * W, rel=1e-6)   # 9.5 % of the peak, 20 % past T
+    # 9.5 % of the peak, 20 % past T
+    assert got[int(1.2 * T)] == pytest.approx(0.0954915 * W, rel=1e-6)
     assert got[2 * T] == pytest.approx(W)
 
 
-@pytest.mark.parametrize("lib, name", [("torch", "geometric_torch"), ("keras", "geometric_keras")], indirect=["lib"])
+@pytest.mark.parametrize("lib, name", [("torch", "geometric_torch"), ("keras", "geometric_keras")],
+                         indirect=["lib"])
 def test_exponential_decays_keep_decaying(lib, name):
     framework = name.rsplit("_", 1)[1]
     got = library_values(framework, name, lib, *arguments(framework, name))
@@ -217,7 +224,8 @@ def test_torch_linear_lr_cannot_start_at_zero_and_holds(torch_):
     with pytest.raises(ValueError, match="greater than 0"):
         torch_.optim.lr_scheduler.LinearLR(torch_.optim.SGD([torch_.zeros(1, requires_grad=True)]),
                                            start_factor=0.0, total_iters=T)
-    got = torch_values(torch_, lambda opt: torch_.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=T))
+    got = torch_values(torch_, lambda opt: torch_.optim.lr_scheduler.LinearLR(
+        opt, start_factor=0.25, total_iters=T))
     np.testing.assert_allclose(got[:T + 1], W * (0.25 + 0.75 * dw.linear(STEPS[:T + 1], T)), **TOL)
     assert np.all(got[T:] == got[T]) and got[T] == pytest.approx(W)
 
@@ -247,7 +255,8 @@ def test_default_end_values_are_not_zero(hf, keras_):
 
 
 def test_keras_polynomial_decay_with_cycle_does_not_hold(keras_):
-    got = keras_values(keras_, keras_.optimizers.schedules.PolynomialDecay(W, T, end_learning_rate=0.0, cycle=True))
+    got = keras_values(keras_, keras_.optimizers.schedules.PolynomialDecay(
+        W, T, end_learning_rate=0.0, cycle=True))
     np.testing.assert_allclose(got[:T + 1], reversal("linear")[:T + 1], **TOL)
     assert got[T + 1] > 0
 
@@ -261,7 +270,8 @@ def test_subtracting_a_schedule_from_a_number_does_not_run(optax_, keras_):
 
 
 # Keras 3.15 reads its JAX arrays with np.array(x), which numpy 2.4 warns about: not ours.
-@pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
+@pytest.mark.filterwarnings(
+    "ignore:__array__ implementation doesn't accept a copy keyword:DeprecationWarning")
 def test_keras_learning_rate_scheduler_is_per_epoch(keras_):
     """LearningRateScheduler(lambda epoch, lr: dw.linear(epoch, k, w)) sets the rate once per
     epoch: 0 for the whole first epoch, so the model does not move in its 4 steps; the
@@ -272,7 +282,9 @@ def test_keras_learning_rate_scheduler_is_per_epoch(keras_):
         keras_.utils.set_random_seed(0)
         model = keras_.Sequential([keras_.Input((3,)), keras_.layers.Dense(1)])
         model.compile(optimizer=fit_kwargs.pop("optimizer"), loss="mse")
-        kernel = lambda: keras_.ops.convert_to_numpy(model.layers[0].kernel).copy()
+        def kernel():
+            return keras_.ops.convert_to_numpy(model.layers[0].kernel).copy()
+
         before = kernel()
         model.fit(x, y, batch_size=4, epochs=1, verbose=0, **fit_kwargs)
         return not np.array_equal(before, kernel())
@@ -285,10 +297,13 @@ def test_keras_learning_rate_scheduler_is_per_epoch(keras_):
 def test_power_defaults(torch_, optax_, hf, keras_):
     """power defaults to 1 in PyTorch, Hugging Face and Keras; optax has no default."""
     import inspect
+    def power_default(function):
+        return inspect.signature(function).parameters["power"].default
+
     default = {
-        "PolynomialLR": inspect.signature(torch_.optim.lr_scheduler.PolynomialLR).parameters["power"].default,
-        "HF": inspect.signature(hf.get_polynomial_decay_schedule_with_warmup).parameters["power"].default,
-        "PolynomialDecay": inspect.signature(keras_.optimizers.schedules.PolynomialDecay).parameters["power"].default,
+        "PolynomialLR": power_default(torch_.optim.lr_scheduler.PolynomialLR),
+        "HF": power_default(hf.get_polynomial_decay_schedule_with_warmup),
+        "PolynomialDecay": power_default(keras_.optimizers.schedules.PolynomialDecay),
     }
     assert default == {"PolynomialLR": 1.0, "HF": 1.0, "PolynomialDecay": 1.0}
     power = inspect.signature(optax_.polynomial_schedule).parameters["power"]
@@ -306,8 +321,10 @@ def test_exercise_2_is_hugging_face_linear_warmup(hf):
     import torch
     k, N = 10, 100
     s = np.arange(121)
-    multiplier = dw.linear(s, k) * dw.weight("linear", np.maximum(s - k, 0), N - k, decay="reversal")
-    got = torch_values(torch, lambda opt: hf.get_linear_schedule_with_warmup(opt, k, N), n=len(s)) / W
+    multiplier = dw.linear(s, k) * dw.weight("linear", np.maximum(s - k, 0), N - k,
+                                             decay="reversal")
+    got = torch_values(torch, lambda opt: hf.get_linear_schedule_with_warmup(opt, k, N),
+                       n=len(s)) / W
     np.testing.assert_allclose(got, multiplier, **TOL)
 
 
@@ -326,7 +343,8 @@ def test_train_optax(optax_):
 
 
 def test_train_hf(hf, tmp_path):
-    np.testing.assert_allclose(fw.train_hf(TRAIN_STEPS, output_dir=str(tmp_path), **TRAIN), EXPECTED, **TOL)
+    np.testing.assert_allclose(fw.train_hf(TRAIN_STEPS, output_dir=str(tmp_path), **TRAIN),
+                               EXPECTED, **TOL)
 
 
 def test_hf_schedulers_are_lambdalrs_and_trainer_steps_a_dynweights_one(hf, tmp_path):
@@ -381,7 +399,8 @@ def test_keras_variable_the_model_does_not_own_is_frozen_under_jit(keras_):
 
 # ------------------------------------------------------------- versions, design
 def pins():
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["frameworks"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extra = project["optional-dependencies"]["frameworks"]
     return dict(pin.split("==") for pin in extra)
 
 
@@ -394,9 +413,11 @@ def test_notebook_names_the_pinned_versions():
         "torch", "jax", "optax", "transformers", "keras"}, named
 
 
-@pytest.mark.parametrize("name", ["torch", "jax", "jaxlib", "optax", "transformers", "accelerate", "keras"])
+@pytest.mark.parametrize("name", ["torch", "jax", "jaxlib", "optax", "transformers",
+                                  "accelerate", "keras"])
 def test_installed_versions_are_the_pins(name):
-    require({"torch": "torch", "transformers": "hf", "accelerate": "hf", "keras": "keras"}.get(name, "optax"))
+    require({"torch": "torch", "transformers": "hf", "accelerate": "hf",
+             "keras": "keras"}.get(name, "optax"))
     assert version(name).split("+")[0] == pins()[name]
 
 
@@ -414,14 +435,16 @@ def test_module_imports_without_the_frameworks():
     """09 imports examples/frameworks.py under `make test`, where no framework is installed."""
     code = ("import sys; sys.path.insert(0, 'examples'); import frameworks; "
             "print(sorted({'torch', 'jax', 'optax', 'transformers', 'keras'} & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)
     assert out.stdout.strip() == "[]"
 
 
 def test_a_missing_library_skips_but_fails_under_ci(monkeypatch):
     monkeypatch.setitem(LIBRARIES, "torch", ["no_such_framework"])
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="no_such_framework not installed: `make test-frameworks`"):
+    with pytest.raises(pytest.skip.Exception,
+                       match="no_such_framework not installed: `make test-frameworks`"):
         require("torch")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):

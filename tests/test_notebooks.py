@@ -1,11 +1,15 @@
-"""Structure of every notebook in notebooks/ (issue 3).
+"""Structure of every notebook in notebooks/, and of the template a new one starts from.
 
-nbval (strict, see pyproject.toml) re-executes the notebooks and compares their outputs;
-these tests check what nbval does not: that each notebook is valid, titled, imports
-dynweights instead of re-typing formulas, was executed in order without errors, stores
-its widget state, uses NBVAL_IGNORE_OUTPUT sparingly, prints nothing machine-specific,
-and is listed in README.md. They are parametrized over the glob, so a new notebook is
-checked as soon as it exists.
+The notebook rules are written out in CONTRIBUTING.md; these tests check those a program
+can check. nbval (strict, `make test`) re-executes the notebooks and compares their
+outputs; these tests check what nbval does not: that each notebook is valid, titled,
+opens in Colab, imports dynweights instead of re-typing formulas, was executed in order
+without errors, stores its widget state, uses NBVAL_IGNORE_OUTPUT sparingly, prints
+nothing machine-specific, shows a static figure before every slider panel, keeps its
+solutions tagged, collapsed and checked, keeps to its word and assert budgets, and is
+listed in README.md. They are parametrized over the glob, so a new notebook is checked
+as soon as it exists; templates/NN_topic.ipynb is held to the same rules (not to the
+README listing or the budgets of the series).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
 from conftest import report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,10 +31,16 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
+# The notebook a new lesson starts from (CONTRIBUTING.md): outside the series, same rules.
+TEMPLATE = ROOT / "templates" / "NN_topic.ipynb"
+
 each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+each_notebook_or_template = pytest.mark.parametrize(
+    "path", [*NOTEBOOKS, TEMPLATE],
+    ids=lambda path: path.name if path != TEMPLATE else "templates/" + path.name)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(path):
     """The notebook as stored on disk (no conversion, so validation sees the file)."""
     return nbformat.read(path, as_version=nbformat.NO_CONVERT)
@@ -112,7 +123,7 @@ _FORMULAS = {
     "a range of steps divided by T": r"\b(?:arange|minimum|min)\([^()]*(?:\([^()]*\)[^()]*)*\)"
                                      r"\s*/\s*(?:T|total_steps)\b",
     # power ramp: p ** a, (t / T) ** a (the latter is also caught above)
-    "a power of the progress": rf"\b(?:p|progress)\s*\*\*|\(\s*1\s*-\s*p\s*\)\s*\*\*",
+    "a power of the progress": r"\b(?:p|progress)\s*\*\*|\(\s*1\s*-\s*p\s*\)\s*\*\*",
 }
 # exponential, sigmoid, logistic ramps: exp/expm1 of an argument that involves the
 # progress (np.exp(-t / tau), np.expm1(-rate * p), np.exp(-10 * p), np.exp(-4 * k / T));
@@ -194,35 +205,36 @@ def test_notebooks_exist():
     assert NOTEBOOKS, f"no notebooks in {ROOT / 'notebooks'}"
 
 
-@each_notebook
+@each_notebook_or_template
 def test_valid_nbformat(path):
     nb = load(path)
     assert nb.nbformat == 4
     nbformat.validate(nb)  # raises ValidationError (it does not look inside metadata.widgets)
 
 
-@each_notebook
+@each_notebook_or_template
 def test_starts_with_a_title(path):
     first = load(path).cells[0]
     assert first.cell_type == "markdown", "the first cell must be Markdown"
-    assert first.source.startswith("# "), f"the first cell must start with '# ': {first.source[:40]!r}"
+    assert first.source.startswith("# "), \
+        f"the first cell must start with '# ': {first.source[:40]!r}"
 
 
-@each_notebook
+@each_notebook_or_template
 def test_kernelspec_is_python3(path):
     kernelspec = load(path).metadata.get("kernelspec", {})
     assert kernelspec.get("name") == "python3", kernelspec
     assert kernelspec.get("language") == "python", kernelspec
 
 
-@each_notebook
+@each_notebook_or_template
 def test_imports_dynweights(path):
     pattern = re.compile(r"^\s*(?:import dynweights\b|from dynweights import\b)", re.MULTILINE)
     assert any(pattern.search(cell.source) for cell in code_cells(load(path))), \
         "no code cell imports dynweights"
 
 
-@each_notebook
+@each_notebook_or_template
 def test_executed_in_order(path):
     cells = code_cells(load(path))
     empty = [i for i, cell in enumerate(cells) if not cell.source.strip()]
@@ -235,7 +247,7 @@ def test_executed_in_order(path):
                 assert output.execution_count == cell.execution_count
 
 
-@each_notebook
+@each_notebook_or_template
 def test_no_error_outputs(path):
     for index, output in outputs(load(path)):
         assert output.output_type != "error", \
@@ -250,7 +262,7 @@ def uses_widgets(nb):
     return any(pattern.search(strip_comments_and_strings(cell.source)) for cell in code_cells(nb))
 
 
-@each_notebook
+@each_notebook_or_template
 def test_widget_state_stored(path):
     nb = load(path)
     views = [output.data[WIDGET_VIEW]["model_id"] for _, output in outputs(nb)
@@ -270,7 +282,7 @@ def test_widget_state_stored(path):
     assert not missing, f"widget views without stored state: {missing}"
 
 
-@each_notebook
+@each_notebook_or_template
 def test_no_formula_retyped(path):
     offenders = {index: found for index, cell in enumerate(load(path).cells)
                  if cell.cell_type == "code" and (found := retyped_formulas(cell.source))}
@@ -282,7 +294,8 @@ NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT": "ignore", "NBVAL_SKIP": "skip",
                  "NBVAL_RAISES_EXCEPTION": "raises"}
 NBVAL_TAGS = {"nbval-ignore-output": "ignore", "nbval-skip": "skip",
               "nbval-raises-exception": "raises", "raises-exception": "raises"}
-INTERACTIVE = re.compile(r"\b(?:explore|slider_panel|interact|interactive|interact_manual|Output)\s*\(")
+INTERACTIVE = re.compile(
+    r"\b(?:explore|slider_panel|interact|interactive|interact_manual|Output)\s*\(")
 MAX_IGNORED = 3
 
 
@@ -309,13 +322,14 @@ def justified(cell):
     return False
 
 
-@each_notebook
+@each_notebook_or_template
 def test_nbval_markers_are_rare_and_justified(path):
     marked = {index: nbval_markers(cell) for index, cell in enumerate(load(path).cells)
               if cell.cell_type == "code" and nbval_markers(cell)}
     for index, markers in marked.items():
         assert markers == {"ignore"}, \
-            f"cell {index}: {sorted(markers)}; only NBVAL_IGNORE_OUTPUT is allowed (no skipped cells)"
+            (f"cell {index}: {sorted(markers)}; only NBVAL_IGNORE_OUTPUT is allowed "
+             "(no skipped cells)")
         cell = load(path).cells[index]
         assert INTERACTIVE.search(cell.source) or justified(cell), \
             (f"cell {index} ignores its output but is not interactive; "
@@ -344,7 +358,7 @@ def output_texts(nb):
                 yield index, value if isinstance(value, str) else "".join(value)
 
 
-@each_notebook
+@each_notebook_or_template
 def test_text_outputs_are_deterministic(path):
     for index, text in output_texts(load(path)):
         for what, pattern in NONDETERMINISTIC.items():
@@ -369,9 +383,6 @@ def test_makefile_has_notebooks_target():
     recipe = makefile_recipe("notebooks")
     for needed in ("tools/execute_notebooks.py", "notebooks/*.ipynb"):
         assert needed in recipe, f"the notebooks recipe lacks {needed!r}: {recipe!r}"
-    tool = (ROOT / "tools" / "execute_notebooks.py").read_text(encoding="utf-8")
-    for needed in ("store_widget_state=True", "record_timing=False", "renumber_widgets(nb"):
-        assert needed in tool, f"tools/execute_notebooks.py lacks {needed!r}"
 
 
 def _execute_tool():
@@ -433,23 +444,7 @@ def test_renumber_widgets_is_deterministic_and_keeps_every_reference():
     assert texts[0] == texts[1]  # other random ids, the same bytes
 
 
-def test_coalesce_streams_joins_printing_split_across_messages():
-    # seen in 08: one cell's prints arrived as one stream output in one run, two in the next
-    tool = _execute_tool()
-    stream = lambda name, text: nbformat.v4.new_output("stream", name=name, text=text)  # noqa: E731
-    split = nbformat.v4.new_code_cell("print(1); print(2)", outputs=[
-        stream("stdout", "a\n"), stream("stdout", "b\n"), stream("stderr", "c\n"),
-        stream("stdout", "d\n"), nbformat.v4.new_output("execute_result", data={"text/plain": "1"}),
-        stream("stdout", "e\n")])
-    whole = nbformat.v4.new_code_cell("print(1); print(2)", outputs=[stream("stdout", "a\nb\n")])
-    nb = nbformat.v4.new_notebook(cells=[split, whole])
-    tool.coalesce_streams(nb)
-    assert [(o.output_type, o.get("name"), o.get("text")) for o in split.outputs] == [
-        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "c\n"), ("stream", "stdout", "d\n"),
-        ("execute_result", None, None), ("stream", "stdout", "e\n")]
-    assert whole.outputs[0].text == "a\nb\n"
-
-
+@pytest.mark.e2e
 def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
     """tools/execute_notebooks.py (what `make notebooks` runs) on a small notebook with
     slider panels, twice: byte-identical files, every view's model stored."""
@@ -465,6 +460,9 @@ def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
         nbformat.v4.new_code_cell("import dynweights as dw\n"
                                   "dw.explore(('linear', 'power'), 50, a=3.0)"),
         nbformat.v4.new_code_cell("dw.explore(('cosine',), 20)"),
+        # printing that reaches the notebook in several messages is stored as one output
+        nbformat.v4.new_code_cell("import sys, time\nprint('a', flush=True)\ntime.sleep(0.3)\n"
+                                  "print('b', flush=True)\ntime.sleep(0.3)\nprint('c')"),
     ]
     path = tmp_path / "small.ipynb"
     nbformat.write(nb, path)
@@ -483,6 +481,8 @@ def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
     views = [o.data[WIDGET_VIEW]["model_id"] for _, o in outputs(executed)
              if WIDGET_VIEW in o.get("data", {})]
     assert len(views) == 2 and all(view in state for view in views)
+    assert [(o.output_type, o.text) for o in executed.cells[3].outputs] == [
+        ("stream", "a\nb\nc\n")]
     refs = re.findall(r"IPY_MODEL_(\w+)", json.dumps(state))
     assert all(ref in state for ref in refs)
 
@@ -493,7 +493,8 @@ def repository():
     """owner/name from pyproject.toml's [project.urls], the one place that names it."""
     import tomllib
 
-    url = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Repository"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    url = project["urls"]["Repository"]
     match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url)
     assert match, f"[project.urls] Repository is not a GitHub repository URL: {url!r}"
     return match[1]
@@ -503,7 +504,7 @@ def colab_url(path):
     return f"https://colab.research.google.com/github/{repository()}/blob/main/notebooks/{path.name}"
 
 
-@each_notebook
+@each_notebook_or_template
 def test_opens_in_colab(path):
     """The title area links to Colab, and the first code cell installs dynweights from the
     repository only when the import fails (a no-op locally, on Binder and under nbval)."""
@@ -518,22 +519,22 @@ def test_opens_in_colab(path):
     assert not re.search(r"^import dynweights", first, re.M), "dynweights imported twice"
 
 
-def test_readme_links_every_notebook_to_colab_and_binder():
-    readme = (ROOT / "README.md").read_text()
+def test_readme_links_every_notebook_to_colab():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in NOTEBOOKS:
         assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
-    assert f"https://mybinder.org/v2/gh/{repository()}/HEAD" in readme
 
 
-@each_notebook
+@each_notebook_or_template
 def test_every_link_to_the_repository_names_the_one_repository(path):
     """Colab links, install cells and raw downloads all use [project.urls]' owner/name
     (Further reading may link other projects)."""
-    text = path.read_text()
+    text = path.read_text(encoding="utf-8")
     pattern = (r"(?:colab\.research\.google\.com/github|git\+https://github\.com"
                r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
     named = set(re.findall(pattern, text))
-    assert named <= {repository()}, f"{path.name} names other repositories: {named - {repository()}}"
+    others = named - {repository()}
+    assert not others, f"{path.name} names other repositories: {others}"
 
 
 # --------------------------------------------------------------------------- GitHub's renderer
@@ -571,15 +572,16 @@ def github_renderer():
     python = where / "bin" / "python"
     stamp = where / "installed.txt"
     wanted = " ".join(GITHUB_RENDERER)
-    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+    if not (python.exists() and stamp.exists() and stamp.read_text(encoding="utf-8") == wanted):
         subprocess.run([sys.executable, "-m", "venv", "--clear", str(where)], check=True,
                        timeout=300)
         subprocess.run([str(python), "-m", "pip", "install", "--disable-pip-version-check",
                         "-q", *GITHUB_RENDERER], check=True, timeout=900)
-        stamp.write_text(wanted)
+        stamp.write_text(wanted, encoding="utf-8")
     return python
 
 
+@pytest.mark.e2e
 def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
     """GitHub shows a notebook as nbconvert 7.16.6 / nbformat 5.10.4 render it (scripts
     stripped): every notebook must validate and convert, with each static figure in it."""
@@ -600,9 +602,9 @@ def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
             f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
 
 
-# --------------------------------------------------------------------------- rules 3 and 4, one decay keyword
-# The notebook rules every owner follows (static figure before each slider panel, tagged
-# and collapsed solutions) and the one spelling of decays. Each check is a function of a
+# ----------------------------------- a static figure before every slider panel, solutions, decays
+# Two notebook rules (a static figure before each slider panel, solutions tagged, collapsed
+# and checked; see CONTRIBUTING.md) and the one spelling of decays. Each check is a function of a
 # notebook, tested first on small synthetic notebooks that break the rule.
 
 HEADING = re.compile(r"^#")
@@ -637,7 +639,9 @@ def is_solution(cell):
 
 
 def solution_problems(nb):
-    """What breaks rule 4 in ``nb``: a list of messages (empty when it is kept)."""
+    """What breaks the solution rule in ``nb`` (each solution right after its exercise, in
+    cells tagged `solution`, collapsed, a code solution checking its answer with an assert):
+    a list of messages (empty when it is kept)."""
     problems = []
     # a heading "Exercises" (maybe numbered: "## 9. Exercises")
     exercises = any(cell.cell_type == "markdown" and re.search(
@@ -648,7 +652,8 @@ def solution_problems(nb):
         problems.append("an Exercises section but no cell tagged 'solution'")
     for index in solutions:
         if nb.cells[index].get("metadata", {}).get("jupyter", {}).get("source_hidden") is not True:
-            problems.append(f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
+            problems.append(
+                f"cell {index}: a solution without metadata.jupyter.source_hidden = true")
     # each run of solution cells that has code checks its answer with an assert
     runs, current = [], []
     for index, cell in enumerate(nb.cells):
@@ -728,7 +733,7 @@ def test_static_figure_check(cells, missing):
 def test_solution_check(cells, expected):
     problems = solution_problems(_nb(*cells))
     assert len(problems) == len(expected), problems
-    for problem, fragment in zip(problems, expected):
+    for problem, fragment in zip(problems, expected, strict=True):
         assert fragment in problem
 
 
@@ -744,46 +749,40 @@ def test_old_decay_spelling_check(text, found):
     assert len(old_decay_spellings(text)) == found
 
 
-@each_notebook
+@each_notebook_or_template
 def test_static_figure_before_every_slider_panel(path):
-    """Rule 3: GitHub shows a slider panel as an empty output; a static figure at the
-    sliders' starting values comes first, in the same section."""
+    """GitHub shows a slider panel as an empty output; a static figure at the sliders'
+    starting values comes first, in the same section."""
     missing = panels_without_static_figure(load(path))
     assert not missing, (f"code cells {missing} show a slider panel with no image/png "
                          "figure before it in the same section")
 
 
-@each_notebook
+@each_notebook_or_template
 def test_solutions_are_tagged_collapsed_and_checked(path):
-    """Rule 4: solutions are cells tagged 'solution', collapsed (source_hidden), code
-    solutions assert their answer, and no <details> block remains."""
+    """Solutions are cells tagged 'solution', collapsed (source_hidden), code solutions
+    assert their answer, and no <details> block remains."""
     problems = solution_problems(load(path))
     assert not problems, "\n".join(problems)
 
 
 def test_one_decay_keyword():
-    """`decay=` on weight, schedule and mean_weight is the one spelling: dw.decay(...) and
-    its by= are gone from the module, the README and every notebook."""
-    import inspect
-
+    """`decay=` on weight, schedule and mean_weight is the one spelling (tests/test_dynweights.py
+    tests it): dw.decay(...) and its by= are gone from the module, the README and every
+    notebook."""
     import dynweights as dw
 
     assert not hasattr(dw, "decay"), "dynweights.decay still exists"
-    for function in (dw.weight, dw.schedule, dw.mean_weight):
-        assert "decay" in inspect.signature(function).parameters, function.__name__
-    assert dw.weight("linear", 1, 4, decay="reversal") == 0.75
-    assert dw.schedule("linear", 4, decay="complement").tolist() == [1.0, 0.75, 0.5, 0.25, 0.0]
-    assert dw.mean_weight("power", 10, decay="reversal") == dw.mean_weight("power", 10)
     texts = {name: (ROOT / name).read_text(encoding="utf-8")
              for name in ("README.md", "dynweights.py", "dynweights_display.py")}
-    for path in NOTEBOOKS:
+    for path in [*NOTEBOOKS, TEMPLATE]:
         for index, cell in enumerate(load(path).cells):
             texts[f"{path.name} cell {index}"] = cell.source
     found = {name: hits for name, text in texts.items() if (hits := old_decay_spellings(text))}
     assert not found, f"the old decay spelling: {found}"
 
 
-# --------------------------------------------------------------------------- voice: word and assert budgets
+# ------------------------------------------------------------ voice: word and assert budgets
 # A notebook is a lesson: its main line (the Markdown before an optional closing "Going
 # deeper" section) keeps to a word budget, and checks that only guard a sentence live in
 # tests/, so a notebook has at most a few asserts outside its solution cells. A word is a

@@ -10,8 +10,10 @@ widget id in every notebook; `renumber_widgets` then replaces the ids by ones th
 only on the notebook's name and the order in which its outputs reach the models, in the
 outputs (`model_id` of each widget view), in the stored state (its keys) and in the
 references between models (`"IPY_MODEL_<id>"` inside the states), all together, so that
-every view still finds its model, and `coalesce_streams` joins printed output that reached
-the notebook in several messages. Two runs give the same bytes.
+every view still finds its model. nbclient's `coalesce_streams` joins what a cell prints
+into one output per stream (how printing is split into messages depends on timing, not on
+the code), as nbval joins it when it compares: a cell's printed text is stored as one
+block, where its first line was printed. Two runs give the same bytes.
 """
 
 from __future__ import annotations
@@ -95,22 +97,6 @@ def renumber_widgets(nb, name):
     return mapping
 
 
-def coalesce_streams(nb):
-    """Join each run of consecutive stream outputs of one name (stdout, stderr) into one:
-    how a cell's printing is split into messages depends on timing, not on the code."""
-    for cell in nb.cells:
-        merged = []
-        for output in cell.get("outputs", []):
-            if (output.get("output_type") == "stream" and merged
-                    and merged[-1].get("output_type") == "stream"
-                    and merged[-1]["name"] == output["name"]):
-                merged[-1]["text"] += output["text"]
-            else:
-                merged.append(output)
-        if "outputs" in cell:
-            cell["outputs"] = merged
-
-
 def execute(path, timeout=600, kernel_name="python3"):
     """Execute the notebook at ``path`` in place (in its folder); returns its new text."""
     from nbclient import NotebookClient
@@ -118,10 +104,9 @@ def execute(path, timeout=600, kernel_name="python3"):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
-                   record_timing=False,
+                   record_timing=False, coalesce_streams=True,
                    resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
     renumber_widgets(nb, path.stem)
-    coalesce_streams(nb)
     text = nbformat.writes(nb)
     if not text.endswith("\n"):  # as nbconvert writes it
         text += "\n"
