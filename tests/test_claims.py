@@ -124,3 +124,81 @@ def test_00_a_precomputed_table_gives_the_per_step_weights():
     steps = np.arange(int(1.2 * T))
     per_step = np.array([dw.cosine(int(step), T, w) for step in steps])
     assert np.array_equal(dw.schedule("cosine", T, w)[np.minimum(steps, T)], per_step)
+
+
+def test_01_increments_equal_w_over_T_to_rounding():
+    """01 section 4: the linear schedule's increments equal w/T to about 2e-16 (T = 1000, w = 2)."""
+    T, w = 1000, 2.0
+    increments = np.diff(dw.schedule("linear", T, w))
+    assert np.abs(increments - w / T).max() <= 2.3e-16
+
+
+def test_01_power_with_a_1_is_the_linear_ramp_for_every_slider_value():
+    """01 section 6: at a = 1 the power curve *is* the linear ramp and hides it, for every
+    T and w the sliders offer."""
+    for T in SLIDER_T:
+        for w in SLIDER_W:
+            assert np.array_equal(dw.schedule("power", T, w, a=1.0),
+                                  dw.schedule("linear", T, w)), (T, w)
+
+
+def test_01_T_and_w_only_stretch_the_linear_ramp():
+    """01 section 6: dragging T and w moves the axes only: w_t/w at the same p is the same
+    for every T and w the sliders offer."""
+    fractions = np.linspace(0, 1, 11)
+    reference = dw.weight("linear", 100 * fractions, 100, 1.0)
+    for T in SLIDER_T:
+        ratios = np.array([dw.weight("linear", T * fractions, T, w) / w for w in SLIDER_W])
+        assert np.allclose(ratios, reference, rtol=1e-12, atol=1e-15), T
+
+
+@pytest.mark.parametrize("T", [1, 2, 9, 10, 100, 1000, 10000])
+def test_01_what_a_range_T_loop_applies(T):
+    """01 section 8: the T + 1 values average w/2, the T weights of range(T) average
+    w/2 - w/(2T) and end at w (T-1)/T; a ramp over T - 1 steps ends range(T) at w."""
+    w = 2.0
+    s = dw.schedule("linear", T, w)
+    assert len(s) == T + 1 and len(s[:-1]) == len(range(T))
+    assert np.isclose(s.mean(), w / 2, rtol=1e-12)
+    assert np.isclose(s[:-1].mean(), w / 2 - w / (2 * T), rtol=1e-12, atol=1e-15)
+    assert np.isclose((w / 2 - s[:-1].mean()) * T, w / 2, rtol=1e-9)
+    assert np.isclose(s[-2], w * (T - 1) / T, rtol=1e-15, atol=0) and s[-2] < w
+    if T > 1:
+        shorter = dw.schedule("linear", T - 1, w)
+        assert len(shorter) == len(range(T)) and shorter[-1] == w
+
+
+def test_01_the_weight_holds_past_T_and_the_continued_line_would_drift():
+    """01 section 9: dynweights holds w past T; the line continued would be 1.5 w at 1.5 T
+    and 2 w at 2 T."""
+    T, w = 1000, 2.0
+    s = dw.schedule("linear", T, w)
+    later = np.array([T, T + 1, 1.2 * T, 1.5 * T, 2 * T, 10 * T])
+    assert np.all(dw.weight("linear", later, T, w) == w)
+    continued = s[T] + (s[T] - s[T - 1]) * (later - T)
+    np.testing.assert_allclose(continued[[3, 4]], [1.5 * w, 2 * w], rtol=1e-9)
+
+
+def test_01_warmup_is_the_linear_ramp_scaled_and_lifted():
+    """01 Going deeper: a warm-up from w/k with equal increments to w at T is
+    w/k + (1 - 1/k) w t/T, above the ramp by (w/k)(1 - t/T)."""
+    for T, w, k in [(100, 1.0, 8), (1000, 0.5, 3), (7, 2.0, 32)]:
+        ramp = dw.schedule("linear", T, w)
+        warmup = np.linspace(w / k, w, T + 1)
+        np.testing.assert_allclose(warmup, w / k + (1 - 1 / k) * ramp, rtol=1e-14)
+        np.testing.assert_allclose(warmup - ramp, (w / k) * (1 - ramp / w), atol=1e-15)
+
+
+@pytest.mark.parametrize("cycles, ratio, length", [(4, 0.5, 20), (3, 0.25, 40), (2, 1.0, 10)])
+def test_01_each_cyclical_cycle_starts_with_the_linear_ramp(cycles, ratio, length):
+    """01 Going deeper: each cycle of dw.cyclical is the linear ramp over its first `ratio`
+    of the cycle, then w until the cycle ends."""
+    w = 1.0
+    rise = round(ratio * length)
+    s = dw.schedule("cyclical", cycles * length, w, cycles=cycles, ratio=ratio)
+    for n in range(cycles):
+        start = n * length
+        np.testing.assert_allclose(s[start:start + rise], dw.schedule("linear", rise, w)[:-1],
+                                   atol=1e-15)
+        assert np.all(s[start + rise:start + length] == w)  # the hold (empty for ratio 1)
+    assert s[-1] == w
