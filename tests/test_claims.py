@@ -202,3 +202,112 @@ def test_01_each_cyclical_cycle_starts_with_the_linear_ramp(cycles, ratio, lengt
                                    atol=1e-15)
         assert np.all(s[start + rise:start + length] == w)  # the hold (empty for ratio 1)
     assert s[-1] == w
+
+
+def test_02_cosine_adds_little_at_the_ends_and_pi_over_2_times_linear_in_the_middle():
+    """02 section 1 (T = 100, w = 1): near both ends the cosine adds a few ten-thousandths per
+    step against linear's steady 0.01 (then 0 past T); in the middle 0.0157, about pi/2 times."""
+    T, w = 100, 1.0
+    linear, cosine = (np.diff(dw.weight(m, np.arange(T + 2), T, w)) for m in ("linear", "cosine"))
+    assert np.allclose(linear[:T], w / T) and np.all(linear[T:] == 0)
+    for t in (0, 1, T - 2, T - 1):
+        assert 1e-4 < cosine[t] < 1e-3, t
+    assert np.all(cosine[T:] == 0)
+    assert cosine.argmax() in (T // 2 - 1, T // 2) and f"{cosine.max():.4f}" == "0.0157"
+    assert np.isclose(cosine.max() / (w / T), np.pi / 2, rtol=1e-3)
+
+
+def test_02_cosine_below_then_above_linear_by_the_same_amounts():
+    """02 section 6: for every T and w the sliders offer, the curves cross at (T/2, w/2), the
+    cosine is below the line in the first half and above it in the second, by the same amounts."""
+    for T in SLIDER_T:
+        t = np.arange(T + 1)
+        first, second = (0 < t) & (t < T / 2), (T / 2 < t) & (t < T)
+        gap = np.array([dw.schedule("linear", T, w) - dw.schedule("cosine", T, w)
+                        for w in SLIDER_W])                 # one row per w
+        assert np.all(gap[:, first] > 0) and np.all(gap[:, second] < 0), T
+        assert np.abs(gap + gap[:, ::-1]).max() <= 1e-15, T
+        middle = [(dw.cosine(T / 2, T, w), dw.linear(T / 2, T, w)) for w in SLIDER_W]
+        assert middle == [(w / 2, w / 2) for w in SLIDER_W], T
+
+
+def test_02_cosine_is_exactly_w_over_2_at_T_over_2():
+    """02 sections 3 and 7: the sine form gives exactly w/2 at T/2, from dw.weight and from
+    dw.schedule, and dw.step_at returns exactly T/2."""
+    for T in range(1, 2001):
+        assert dw.cosine(T / 2, T) == 0.5, T
+        if T % 2 == 0:
+            assert dw.schedule("cosine", T)[T // 2] == 0.5, T
+    for T in (2, 100, 1000, 1200, 999):
+        assert dw.step_at("cosine", 0.5, T) == T / 2
+    assert dw.cosine(500, 1000, 2.0) == 1.0 and dw.step_at("cosine", 1.0, 1000, 2.0) == 500
+
+
+def test_02_textbook_form_is_one_ulp_below_half_and_what_an_ulp_is_at_half():
+    """02 Going deeper: np.cos(np.pi / 2) is 6.1e-17; the textbook form at T/2 gives
+    0.49999999999999994, the double just below 0.5, which is 2**-54 under it (the double just
+    above is 2**-53 over it); the code gives 0.5."""
+    assert f"{np.cos(np.pi / 2):.1e}" == "6.1e-17"
+    textbook = (1 - np.cos(np.pi / 2)) / 2
+    assert textbook == np.nextafter(0.5, 0.0) == 0.5 - 2.0 ** -54
+    assert repr(float(textbook)) == "0.49999999999999994"
+    assert np.nextafter(0.5, 1.0) - 0.5 == 2.0 ** -53 == np.spacing(0.5)
+    assert dw.cosine(50, 100) == 0.5 > textbook
+
+
+def test_02_angle_typed_as_pi_t_over_T_lands_on_either_side_for_some_T():
+    """02 Going deeper: over the 1,000 even T from 2 to 2,000, np.pi * t / T at t = T/2 is
+    exactly np.pi / 2 for 860, one double below for 74, one double above for 66, and only
+    those 66 reach 1/2 at T/2 (the first: 26, 52, 94); the textbook form in p is late for all."""
+    even_T = np.arange(2, 2001, 2)
+    assert np.all((even_T // 2) / even_T == 0.5)          # p is exactly 1/2: angle np.pi / 2
+    angles = np.pi * (even_T // 2) / even_T
+    half = np.pi / 2
+    assert np.sum(angles == half) == 860
+    assert np.sum(angles == np.nextafter(half, 0.0)) == 74
+    assert np.sum(angles == np.nextafter(half, 4.0)) == 66
+    on_time = (1 - np.cos(angles)) / 2 >= 0.5
+    assert on_time.sum() == 66 and list(even_T[on_time][:3]) == [26, 52, 94]
+    assert np.array_equal(on_time, angles == np.nextafter(half, 4.0))
+    # late by one step, not more, and the code is on time for every even T
+    assert np.all((1 - np.cos(np.pi * (even_T // 2 + 1) / even_T)) / 2 >= 0.5)
+    assert all(dw.cosine(T // 2, T) >= 0.5 for T in even_T)
+
+
+def test_02_one_double_past_the_angle_is_7e_14_of_a_step():
+    """02 Going deeper: the textbook form reaches 1/2 one double past np.pi / 2, 2.2e-16
+    further, which is T/pi times that in steps: 7e-14 of a step for T = 1000."""
+    one_past = np.nextafter(np.pi / 2, 4.0)
+    assert (1 - np.cos(np.pi / 2)) / 2 < 0.5 <= (1 - np.cos(one_past)) / 2
+    assert f"{one_past - np.pi / 2:.1e}" == "2.2e-16"
+    assert f"{(one_past - np.pi / 2) * 1000 / np.pi:.0e}" == "7e-14"
+    assert [np.sin(np.pi / 2), np.sin(-np.pi / 2), np.cos(0.0), np.cos(np.pi)] == [1, -1, 1, -1]
+    assert dw.cosine(0, 1000) == 0.0 and dw.cosine(1000, 1000) == 1.0
+
+
+def test_02_first_step_and_slope_errors_have_their_closed_forms():
+    """02 section 7 and Going deeper: the first step adds pi^2/(4T) of linear's first step; the
+    one-sided slope at 0 is about pi^2 w h/(4T^2); the central difference at T/2 is
+    (w/2) sin(pi/T), (T/pi) sin(pi/T) ~ 1 - pi^2/(6T^2) times pi w/(2T), and steepest there."""
+    for T in (100, 1000, 10000):
+        w, h = 2.0, 1e-3
+        first = dw.cosine(1, T, w) / dw.linear(1, T, w)
+        assert np.isclose(first, np.pi ** 2 / (4 * T), rtol=1e-4)
+        slope_0 = dw.cosine(h, T, w) / h
+        assert np.isclose(slope_0, np.pi ** 2 * w * h / (4 * T ** 2), rtol=1e-3)
+        gradient = np.gradient(dw.schedule("cosine", T, w))
+        assert gradient.argmax() == T // 2
+        assert np.isclose(gradient.max(), w / 2 * np.sin(np.pi / T), rtol=1e-9)
+        assert np.isclose(gradient.max() / (np.pi * w / (2 * T)), 1 - np.pi ** 2 / (6 * T ** 2),
+                          rtol=1e-8)
+
+
+def test_02_an_unheld_cosine_gives_the_weight_back():
+    """02 section 8: held, the weight stays w; continued, the cosine at 1.25 T, 1.5 T and 2 T
+    is w (2 + sqrt 2)/4, w/2 and 0."""
+    T, w = 1000, 2.0
+    later = np.array([T, 1.1 * T, 1.25 * T, 1.5 * T, 2 * T])
+    assert np.all(dw.weight("cosine", later, T, w) == w)
+    unheld = dw.weight("cosine", 2 * T - later, T, w)
+    np.testing.assert_allclose(unheld[2:], w * np.array([(2 + np.sqrt(2)) / 4, 0.5, 0.0]),
+                               atol=1e-15)
