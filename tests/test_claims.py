@@ -25,7 +25,8 @@ def test_09_sigmoid_starts_at_w_e5_whatever_T(T, w):
 def test_09_per_epoch_staircase_lags_by_at_most_one_epoch_of_the_steepest_slope(epochs, per_epoch):
     """Laine & Aila's weight (per epoch, 0 in the first epoch) against the module's per-step
     curve: below it everywhere; from the second epoch on by less than one epoch of the steepest
-    slope, 1.918 w / epochs; in the first epoch by the curve's own value (under 0.008 w for 80 epochs)."""
+    slope, 1.918 w / epochs; in the first epoch by the curve's own value (under 0.008 w for
+    80 epochs)."""
     steps = np.arange(epochs * per_epoch + 1)
     epoch = steps // per_epoch
     module = dw.sigmoid(steps, epochs * per_epoch)
@@ -35,7 +36,7 @@ def test_09_per_epoch_staircase_lags_by_at_most_one_epoch_of_the_steepest_slope(
     assert paper[0] == 0 and module[0] > 0
     assert np.all(gap >= 0) and gap[epoch >= 1].max() <= np.sqrt(10) * np.exp(-0.5) / epochs
     np.testing.assert_array_equal(gap[epoch == 0], module[epoch == 0])
-    assert module[epoch == 0].max() < dw.sigmoid(1, epochs)     # 0.0077 w for 80 epochs
+    assert module[epoch == 0].max() < dw.sigmoid(1, epochs)  # 0.0077 w for 80 epochs
     if epochs == 80:
         assert module[epoch == 0].max() < 0.008
 
@@ -52,7 +53,7 @@ def test_09_logistic_half_way_at_0110_T_and_short_of_w_at_T():
     assert dw.logistic(T * np.log(3) / 10, T) == pytest.approx(0.5, rel=1e-12)
     assert np.log(3) / 10 == pytest.approx(0.110, abs=5e-4)
     assert dw.logistic(T, T) < 1 and dw.logistic(T, T) == pytest.approx(0.99991, abs=5e-6)
-    assert np.all(dw.schedule("logistic", T) < 1)        # it never reaches w
+    assert np.all(dw.schedule("logistic", T) < 1)  # it never reaches w
     # slope at 0: 5 w / T, steeper than the exponential ramp's 4 w / T
     T = 10**6
     assert dw.logistic(1, T) * T == pytest.approx(5, rel=1e-5)
@@ -76,8 +77,12 @@ def test_09_cyclical_cycle_starts_can_miss_the_steps():
 
 def test_09_cyclical_with_one_cycle_and_ratio_one_is_linear():
     for T in (1, 10, 100, 1001):
-        np.testing.assert_allclose(dw.schedule("cyclical", T, cycles=1, ratio=1.0),
-                                   dw.schedule("linear", T), rtol=0, atol=1e-15)
+        np.testing.assert_allclose(
+            dw.schedule("cyclical", T, cycles=1, ratio=1.0),
+            dw.schedule("linear", T),
+            rtol=0,
+            atol=1e-15,
+        )
 
 
 def test_09_cyclical_mean_and_share_at_full_weight():
@@ -124,9 +129,13 @@ def test_09_cyclical_decays_stay_cyclical():
     rev = dw.schedule("cyclical", 100, decay="reversal")
     comp = dw.schedule("cyclical", 100, decay="complement")
     for start in (0, 25, 50, 75):
-        cycle_rev, cycle_comp = rev[start + 1:start + 26], comp[start:start + 25]
-        assert np.all(np.diff(cycle_rev) <= 0) and np.all(cycle_rev[:11] == 1) and cycle_rev[-1] == 0
-        assert np.all(np.diff(cycle_comp) <= 0) and cycle_comp[0] == 1 and np.all(cycle_comp[13:] == 0)
+        cycle_rev, cycle_comp = rev[start + 1 : start + 26], comp[start : start + 25]
+        assert (
+            np.all(np.diff(cycle_rev) <= 0) and np.all(cycle_rev[:11] == 1) and cycle_rev[-1] == 0
+        )
+        assert (
+            np.all(np.diff(cycle_comp) <= 0) and cycle_comp[0] == 1 and np.all(cycle_comp[13:] == 0)
+        )
 
 
 def test_09_a_ramp_over_k_steps_holds_past_k():
