@@ -391,6 +391,15 @@ def test_timm_t_in_epochs_default_ignores_step_update(timm_):
     )
 
 
+def test_timm_poly_decay_has_power_one_half_and_holds_0(timm_):
+    """PolyLRScheduler's default power is 0.5: (1 - p)^0.5, steep at the end; holds 0 past T."""
+    from timm.scheduler import PolyLRScheduler
+
+    got = timm_values(lambda opt: PolyLRScheduler(opt, t_initial=T, lr_min=0.0, t_in_epochs=False))
+    np.testing.assert_allclose(got, reversal("power", a=0.5), **TOL)
+    assert np.all(got[T:] == 0)
+
+
 def test_train_timm(timm_):
     used, rates = fw.train_timm(TRAIN_STEPS, **TRAIN)
     np.testing.assert_allclose(used, EXPECTED, **TOL)
