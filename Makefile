@@ -6,8 +6,8 @@
 #             re-executed, book, browser, Binder), as CI does
 # make lint   ruff on every .py file and notebook (configured in pyproject.toml)
 # make test-thorough     the property tests with 15000 hypothesis examples each (minutes)
-# make test-frameworks   install the pinned PyTorch/JAX/optax/transformers/Keras (`frameworks`
-#                        extra, ~1.6 GB) and check notebook 09's framework table against them
+# make test-frameworks   install the pinned PyTorch/Lightning/timm/JAX/optax/transformers/Keras
+#                        (`frameworks` extra, ~6.3 GB here: CUDA torch) and run notebook 10's code
 # make notebooks / figures / bench   re-execute the notebooks / redraw figures/ / time it
 # make book / student   the static HTML book (build/book/) / the student edition (build/student/)
 
