@@ -156,7 +156,7 @@ def test_01_T_and_w_only_stretch_the_linear_ramp():
 @pytest.mark.parametrize("T", [1, 2, 9, 10, 100, 1000, 10000])
 def test_01_what_a_range_T_loop_applies(T):
     """01 section 8: the T + 1 values average w/2, the T weights of range(T) average
-    w/2 - w/(2T) and end at w (T-1)/T; a ramp over T - 1 steps ends range(T) at w."""
+    w/2 - w/(2T) and end at w (T-1)/T; Exercise 3: a ramp over T - 1 steps ends range(T) at w."""
     w = 2.0
     s = dw.schedule("linear", T, w)
     assert len(s) == T + 1 and len(s[:-1]) == len(range(T))
