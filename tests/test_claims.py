@@ -304,12 +304,16 @@ def test_02_first_step_and_slope_errors_have_their_closed_forms():
 
 
 def test_02_an_unheld_cosine_gives_the_weight_back():
-    """02 section 8: held, the weight stays w; continued, the cosine at 1.25 T, 1.5 T and 2 T
-    is w (2 + sqrt 2)/4, w/2 and 0."""
+    """02 section 8: held, the weight stays w; continued, the cosine at a step t between T and
+    2T equals the ramp at 2T - t (the notebook's table reads it there), so at 1.25 T, 1.5 T and
+    2 T it is w (2 + sqrt 2)/4, w/2 and 0."""
     T, w = 1000, 2.0
     later = np.array([T, 1.1 * T, 1.25 * T, 1.5 * T, 2 * T])
     assert np.all(dw.weight("cosine", later, T, w) == w)
     unheld = dw.weight("cosine", 2 * T - later, T, w)
+    past = np.linspace(T, 2 * T, 1001)
+    np.testing.assert_allclose(dw.weight("cosine", 2 * T - past, T, w),
+                               w * (1 - np.cos(np.pi * past / T)) / 2, atol=1e-14)
     np.testing.assert_allclose(unheld[2:], w * np.array([(2 + np.sqrt(2)) / 4, 0.5, 0.0]),
                                atol=1e-15)
 
