@@ -1,4 +1,4 @@
-"""Dynamic weights: loss weights that grow from 0 to ``max_weight`` over training.
+"""Dynamic weights: loss weights that grow towards ``max_weight`` over training.
 
 The reference implementation of the dynweights tutorial. Notation, used everywhere:
 ``t`` = ``step``, ``T`` = ``total_steps``, ``w`` = ``max_weight``, ``p = min(t, T) / T``.
@@ -317,13 +317,15 @@ def weight(method, step, total_steps, max_weight=1.0, decay=None, **params):
     """The weight of ``method`` at ``step``: ``weight("power", t, T, w, a=2)``.
 
     ``method`` is one of METHODS; ``params`` are the method's own (see PARAMS).
-    ``decay`` turns the ramp r (0 -> w) into a decay (w -> 0), one of DECAYS:
+    ``decay`` turns the ramp r into a falling schedule, one of DECAYS:
 
     decay="reversal":   d_t = r(T - t)   (PyTorch PolynomialLR is the reversed power ramp)
     decay="complement": d_t = w - r(t)   (the complemented exponential is geometric
                                           cooling w * exp(-rate t / T))
 
-    For linear and cosine both give the same curve. Past T the final value holds.
+    A ramp from 0 to w (linear, cosine, power) gives decays from w to 0; for linear and
+    cosine the two are the same curve. The exponential ramp ends at 0.98168 w, so its
+    reversal starts there and its complement ends at 0.0183 w. Past T the final value holds.
 
     >>> weight("power", 50, 100, max_weight=2.0, a=3)
     0.25
@@ -458,10 +460,11 @@ def mean_weight(method, total_steps, max_weight=1.0, decay=None, **params):
     """The mean weight over [0, T]: the trapezoid rule on `schedule`, divided by T
     (of the decay made from the ramp, if ``decay`` is given).
 
-    Its error against the integral shrinks like 1/T^2 for a continuous ramp with a bounded
-    slope; like 1/T^(1+a) for the power ramp with a < 1 (and its decays), whose slope at 0 is
-    unbounded; and like 1/T for `cyclical` when a cycle ends on a step (the trapezoid rule
-    turns its drop into a one-step slope).
+    Its error against the integral shrinks like 1/T^2 for a ramp with a bounded curvature
+    (second derivative), and for the power ramp with a > 1; like 1/T^(1+a) for the power
+    ramp with a < 1 (and its decays), whose slope at 0 is unbounded; and like 1/T for
+    `cyclical` when a cycle ends on a step (the trapezoid rule turns its drop into a
+    one-step slope).
 
     >>> mean_weight("linear", 10)
     0.5

@@ -156,7 +156,7 @@ def test_01_T_and_w_only_stretch_the_linear_ramp():
 @pytest.mark.parametrize("T", [1, 2, 9, 10, 100, 1000, 10000])
 def test_01_what_a_range_T_loop_applies(T):
     """01 section 8: the T + 1 values average w/2, the T weights of range(T) average
-    w/2 - w/(2T) and end at w (T-1)/T; a ramp over T - 1 steps ends range(T) at w."""
+    w/2 - w/(2T) and end at w (T-1)/T; Exercise 3: a ramp over T - 1 steps ends range(T) at w."""
     w = 2.0
     s = dw.schedule("linear", T, w)
     assert len(s) == T + 1 and len(s[:-1]) == len(range(T))
@@ -304,12 +304,16 @@ def test_02_first_step_and_slope_errors_have_their_closed_forms():
 
 
 def test_02_an_unheld_cosine_gives_the_weight_back():
-    """02 section 8: held, the weight stays w; continued, the cosine at 1.25 T, 1.5 T and 2 T
-    is w (2 + sqrt 2)/4, w/2 and 0."""
+    """02 section 8: held, the weight stays w; continued, the cosine at a step t between T and
+    2T equals the ramp at 2T - t (the notebook's table reads it there), so at 1.25 T, 1.5 T and
+    2 T it is w (2 + sqrt 2)/4, w/2 and 0."""
     T, w = 1000, 2.0
     later = np.array([T, 1.1 * T, 1.25 * T, 1.5 * T, 2 * T])
     assert np.all(dw.weight("cosine", later, T, w) == w)
     unheld = dw.weight("cosine", 2 * T - later, T, w)
+    past = np.linspace(T, 2 * T, 1001)
+    np.testing.assert_allclose(dw.weight("cosine", 2 * T - past, T, w),
+                               w * (1 - np.cos(np.pi * past / T)) / 2, atol=1e-14)
     np.testing.assert_allclose(unheld[2:], w * np.array([(2 + np.sqrt(2)) / 4, 0.5, 0.0]),
                                atol=1e-15)
 
