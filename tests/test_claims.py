@@ -869,6 +869,18 @@ def test_07_pacing_draws_easy_examples_more_and_hard_ones_less():
             assert np.all(np.diff(relative) <= 1e-12)
 
 
+
+def test_07_about_one_of_24_two_se_intervals_excludes_0_by_luck():
+    """07, section 6: with 20 seeds, a mean +- two standard errors excludes 0 with no true
+    difference about 6 % of the time (Student's t, 19 degrees of freedom), so among the
+    table's 24 intervals "about one will exclude 0 by luck"."""
+    rng = np.random.default_rng(0)
+    d = rng.normal(size=(50_000, 20))                        # paired differences, no effect
+    t = d.mean(1) / (d.std(1, ddof=1) / math.sqrt(20))
+    excluded = np.mean(np.abs(t) > 2)
+    assert 0.055 < excluded < 0.065
+    assert round(24 * excluded) == 1
+
 # --------------------------------------------------------------------------- 08
 # Notebook 08 Annealing: the decays of section 1. The helpers of this block start with _nb08_.
 
