@@ -710,6 +710,50 @@ def test_06_mcnemar_exact_p_and_the_paired_standard_error():
         assert formula == pytest.approx(d.std() / math.sqrt(n), rel=1e-12)
 
 
+def _mcnemar_exact(only_a, only_b):
+    """06's McNemar exact test: two-sided binomial test of the discordant seeds."""
+    n, fewer = only_a + only_b, min(only_a, only_b)
+    return min(1.0, 2 * sum(math.comb(n, k) for k in range(fewer + 1)) / 2 ** n)
+
+
+def test_06_bonferroni_over_eleven_tests_keeps_only_the_9_to_0():
+    # section 7: "asks each of the 11 tests for p < 0.05/11 = 0.0045: the switch against the
+    # cosine ramp passes; GNC against the switch (p = 0.031) and the cosine ramp against the
+    # late switch (p = 0.021) are leads"
+    level = 0.05 / 11
+    assert round(level, 4) == 0.0045
+    assert _mcnemar_exact(9, 0) < level < 0.05
+    for (only_a, only_b), p in [((6, 0), 0.031), ((9, 1), 0.021)]:
+        assert round(_mcnemar_exact(only_a, only_b), 3) == p
+        assert level < _mcnemar_exact(only_a, only_b) < 0.05
+    # the timing gap, switch at 200 against switch at 1,200, passes with room
+    assert _mcnemar_exact(17, 0) < level / 100
+
+
+def _wilson(successes, n, z=1.96):
+    """06's 95 % Wilson interval, as the notebook writes it."""
+    centre = (successes + z ** 2 / 2) / (n + z ** 2)
+    half = z * math.sqrt(successes * (n - successes) / n + z ** 2 / 4) / (n + z ** 2)
+    return centre - half, centre + half
+
+
+def test_06_wilson_interval_is_the_rates_under_which_the_count_is_not_surprising():
+    # section 6: the rates q with |k - nq| <= 1.96 sqrt(nq(1 - q)); it stays inside [0, 1]
+    q = np.linspace(0, 1, 200_001)
+    for n in (100, 400):
+        for k in (0, 1, 9, 50, 114, 391, n - 1, n):
+            if k > n:
+                continue
+            low, high = _wilson(k, n)
+            inside = q[np.abs(k - n * q) <= 1.96 * np.sqrt(n * q * (1 - q))]
+            assert 0 <= low and high <= 1
+            assert inside.min() == pytest.approx(low, abs=1e-5)
+            assert inside.max() == pytest.approx(high, abs=1e-5)
+    # section 10: "with 100 seeds a rate near 0.5 is uncertain by about +-0.10"
+    low, high = _wilson(50, 100)
+    assert round((high - low) / 2, 2) == 0.10
+
+
 def test_06_a_held_weight_stays_at_its_end_and_zero_padding_does_not():
     # Going deeper: dw.weight holds past the ramp; np.pad of the schedule drops to 0
     held = dw.weight("cosine", np.arange(STEPS06), RAMP06)
@@ -828,6 +872,18 @@ def test_07_pacing_draws_easy_examples_more_and_hard_ones_less():
             assert relative[0] > 1 > relative[-1]
             assert np.all(np.diff(relative) <= 1e-12)
 
+
+
+def test_07_about_one_of_24_two_se_intervals_excludes_0_by_luck():
+    """07, section 6: with 20 seeds, a mean +- two standard errors excludes 0 with no true
+    difference about 6 % of the time (Student's t, 19 degrees of freedom), so among the
+    table's 24 intervals "about one will exclude 0 by luck"."""
+    rng = np.random.default_rng(0)
+    d = rng.normal(size=(50_000, 20))                        # paired differences, no effect
+    t = d.mean(1) / (d.std(1, ddof=1) / math.sqrt(20))
+    excluded = np.mean(np.abs(t) > 2)
+    assert 0.055 < excluded < 0.065
+    assert round(24 * excluded) == 1
 
 # --------------------------------------------------------------------------- 08
 # Notebook 08 Annealing: the decays of section 1. The helpers of this block start with _nb08_.
