@@ -752,6 +752,37 @@ def test_keras_restarts_repeat_the_cosine_decay_and_default_doubles(keras_):
     assert default[cycle + 10] == pytest.approx(W)
 
 
+def test_10_exercise_1_optax_and_keras_count_decay_steps_differently(optax_, keras_):
+    """10 Exercise 1: optax.warmup_cosine_decay_schedule(0, w, 10, 100) reaches 0 at step 100
+    (its decay_steps counts the warm-up); the port CosineDecay(0, 100, warmup_target=w,
+    warmup_steps=10) at step 110 (Keras counts after the warm-up); decay_steps=90 fixes it.
+    Each is the exercise's dynweights curve, a warm-up times a cosine decay from step 10."""
+    import jax.numpy as jnp
+
+    k, steps = 10, np.arange(121)
+
+    def warmup_cosine(decay_steps):  # the exercise's solution
+        decay = dw.weight("cosine", np.maximum(steps - k, 0), decay_steps, decay="reversal")
+        return dw.linear(steps, k, W) * decay
+
+    def keras_at(decay_steps):
+        schedule = keras_.optimizers.schedules.CosineDecay(
+            0.0, decay_steps, warmup_target=W, warmup_steps=k
+        )
+        return np.array([float(keras_.ops.convert_to_numpy(schedule(int(s)))) for s in steps])
+
+    optax_curve = np.asarray(
+        optax_.warmup_cosine_decay_schedule(0.0, W, k, 100)(jnp.asarray(steps)), dtype=np.float64
+    )
+    port, fixed = keras_at(100), keras_at(100 - k)
+    np.testing.assert_allclose(optax_curve, warmup_cosine(100 - k), **TOL)
+    np.testing.assert_allclose(port, warmup_cosine(100), **TOL)
+    np.testing.assert_allclose(fixed, optax_curve, **TOL)
+    assert optax_curve[99] > 1e-4 and optax_curve[100] == pytest.approx(0, abs=1e-6)
+    assert port[109] > 1e-4 and port[110] == pytest.approx(0, abs=1e-6)
+    assert port[100] == pytest.approx(W * (1 + math.cos(0.9 * math.pi)) / 2, rel=1e-5)
+
+
 def test_keras_polynomial_decay_with_cycle_does_not_hold(keras_):
     got = keras_values(
         keras_, keras_.optimizers.schedules.PolynomialDecay(W, T, end_learning_rate=0.0, cycle=True)
