@@ -57,9 +57,9 @@ def masks(hidden):
     """
     pixel = np.arange(PIXELS)
     m = np.arange(hidden) % (PIXELS - 1) + 1
-    into = pixel[:, None] < m[None, :]
-    out = m[:, None] <= pixel[None, :]
-    direct = pixel[:, None] < pixel[None, :]
+    into = pixel[:, None] < m[None, :]          # pixel j -> hidden unit k if j < m_k
+    out = m[:, None] <= pixel[None, :]          # hidden unit k -> pixel i if m_k <= i
+    direct = pixel[:, None] < pixel[None, :]    # so pixel j reaches pixel i only if j < i
     return tuple(mask.astype(np.float32) for mask in (into, out, direct))
 
 
