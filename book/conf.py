@@ -37,6 +37,9 @@ templates_path = ["_templates"]
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
+# Markdown outputs (dw.markdown_table's results tables) as GitHub-flavoured Markdown: MyST-NB's
+# default, CommonMark, has no tables and printed them as one paragraph of pipes.
+nb_render_markdown_format = "gfm"
 
 # ---- HTML
 html_theme = "sphinx_book_theme"

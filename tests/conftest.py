@@ -30,6 +30,7 @@ NEEDS = {
     "test_notebooks.py": ["nbformat"],
     "test_book.py": ["nbformat"],
     "test_browser.py": ["playwright"],
+    "test_vae.py": ["sklearn"],
 }
 MISSING = {name: [module for module in modules if find_spec(module) is None]
            for name, modules in NEEDS.items()}
