@@ -29,6 +29,7 @@ NEEDS = {
     "test_figures.py": ["matplotlib"],
     "test_notebooks.py": ["nbformat"],
     "test_book.py": ["nbformat"],
+    "test_student.py": ["nbformat", "nbconvert"],
     "test_browser.py": ["playwright"],
 }
 MISSING = {name: [module for module in modules if find_spec(module) is None]
