@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "build" / "book"
 STUDENT = ROOT / "build" / "student"
-# Everything the book is made from: the notebooks, the landing page's README, the config.
-BOOK_SOURCES = ["notebooks/[0-9][0-9]_*.ipynb", "README.md", "pyproject.toml", "book/**/*"]
+# Everything the book is made from: the notebooks, the landing page's README, the teachers'
+# page, the config.
+BOOK_SOURCES = ["notebooks/[0-9][0-9]_*.ipynb", "README.md", "TEACHING.md", "pyproject.toml",
+                "book/**/*"]
 # Written after a successful build; the tests rebuild when a source is newer than it.
 STAMP = BOOK / ".built"
 

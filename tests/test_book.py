@@ -44,9 +44,10 @@ build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
 
 NOTEBOOKS = build.notebooks()
-# Every page the book must have, in reading order (previous/next follow this order),
-# then the pages Sphinx adds.
-SERIES = ["book/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+# Every page the book must have, in reading order (previous/next follow this order: the
+# landing page, the notebooks, the teachers' page), then the pages Sphinx adds.
+SERIES = (["book/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+          + ["book/TEACHING.html"])
 PAGES = SERIES + ["search.html", "genindex.html", "index.html"]
 BOOK_PACKAGES = ["sphinx", "myst_nb", "sphinx_book_theme", "mathjax"]
 LOAD_TIMEOUT = 30_000     # ms, one page loaded
