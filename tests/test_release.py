@@ -1,6 +1,7 @@
 """Pinned releases: a class uses one release, the tag `v` + `dynweights.__version__`.
 
-The version is written once, in dynweights.py (pyproject.toml reads it). The README's Binder
+The version is written once, in dynweights.py (pyproject.toml reads it, and
+tests/test_dynweights.py checks that and CHANGELOG.md's newest entry). The README's Binder
 badge opens its tag, every release tag that README.md and TEACHING.md name is that one, and
 each notebook's install cell (what Colab runs) installs it: that last check is a strict
 xfail until the install cells name the tag (CONTRIBUTING.md, "Cutting a release").
@@ -38,17 +39,6 @@ def repository():
     url = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
         "project"]["urls"]["Repository"]
     return url.removeprefix("https://github.com/")
-
-
-def test_the_version_is_a_release_number():
-    assert re.fullmatch(r"\d+\.\d+\.\d+", version()), version()
-
-
-def test_pyproject_reads_the_version_from_the_module():
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "version" in pyproject["project"]["dynamic"]
-    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {
-        "attr": "dynweights.__version__"}
 
 
 def test_the_binder_badge_opens_the_release_tag():
