@@ -5,9 +5,13 @@
 
 The book is rendered from the stored outputs (nothing is executed), with warnings as
 errors, into an emptied build/book/ each time (an incremental build would not repeat the
-warnings of pages it does not re-read, and could keep pages that no longer exist). The
-student edition drops every cell tagged `solution` and clears the outputs of the code cells
-in each notebook's Exercises section.
+warnings of pages it does not re-read, and could keep pages that no longer exist).
+
+The student edition (`student_notebook`) drops every cell tagged `solution` or `teacher`,
+clears the outputs of the code cells in each notebook's Exercises section, puts an empty
+answer cell (Markdown, tagged `answer`) after each exercise, and replaces the title cell's
+"Open in Colab" link, which opens the full notebook, with a line that says how to upload
+the student's own copy to Colab.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 BOOK = ROOT / "build" / "book"
 STUDENT = ROOT / "build" / "student"
-# Everything the book is made from: the notebooks, the landing page's README, the config.
-BOOK_SOURCES = ["notebooks/[0-9][0-9]_*.ipynb", "README.md", "pyproject.toml", "book/**/*"]
+# Everything the book is made from: the notebooks, the landing page's README, the teachers'
+# page, the config.
+BOOK_SOURCES = ["notebooks/[0-9][0-9]_*.ipynb", "README.md", "TEACHING.md", "pyproject.toml",
+                "book/**/*"]
 # Written after a successful build; the tests rebuild when a source is newer than it.
 STAMP = BOOK / ".built"
 
@@ -61,32 +67,126 @@ def build_book():
 # --------------------------------------------------------------------------- student
 
 SOLUTION_TAG = "solution"
+# Cells the student edition drops besides the solutions: anything a student must not see
+# (a sentence of the Summary that gives an exercise's answer away, a note for teachers).
+TEACHER_TAG = "teacher"
+REMOVED_TAGS = {SOLUTION_TAG, TEACHER_TAG}
+# The empty cell put after each exercise, for the student's answer.
+ANSWER_TAG = "answer"
+ANSWER_TEXT = "*Your answer:*"
+# The title cell's link to the full notebook on Colab, and what replaces it.
+COLAB_LINK = re.compile(r"\s*·?\s*\[Open in Colab\]\(https://colab\.research\.google\.com/[^)]*\)")
+UPLOAD_LINE = ("*To run this notebook on Colab, open <https://colab.research.google.com>, "
+               "choose File > Upload notebook and pick this file.*")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# An exercise starts with a heading "### Exercise 1" (level 2 to 6, maybe followed by more:
+# "### Exercise 2 (predict first)") or a paragraph "**Exercise 1.**" or
+# "**Exercise 3 (choose and defend).**".
+_EXERCISE = re.compile(r"^(?:(#{2,6})\s+|\*\*)Exercise\s+\d+\b", re.IGNORECASE)
 
 
-def _headings(markdown):
-    """(level, title) of each Markdown heading, skipping fenced code blocks."""
+def _lines(markdown):
+    """The lines of `markdown`, those of fenced code blocks (and the fences) blanked."""
     fenced = False
     for line in markdown.splitlines():
         if _FENCE.match(line):
             fenced = not fenced
-        elif not fenced and (match := _HEADING.match(line)):
+            yield ""
+        else:
+            yield "" if fenced else line
+
+
+def _headings(markdown):
+    """(level, title) of each Markdown heading, skipping fenced code blocks."""
+    for line in _lines(markdown):
+        if match := _HEADING.match(line):
             yield len(match[1]), match[2]
 
 
+def exercise_starts(markdown):
+    """The exercises that start in a Markdown text, as (line number, level) pairs: the
+    level of an "### Exercise N" heading, or 7 for a "**Exercise N.**" paragraph."""
+    return [(number, len(match[1]) if match[1] else 7)
+            for number, line in enumerate(_lines(markdown))
+            if (match := _EXERCISE.match(line))]
+
+
+def heading_level(cell):
+    """The level of the heading a Markdown cell starts with (7 when it starts with none)."""
+    if cell.cell_type != "markdown":
+        return 7
+    first = next((line for line in cell.source.splitlines() if line.strip()), "")
+    match = _HEADING.match(first)
+    return len(match[1]) if match else 7
+
+
+def exercise_ends(cells):
+    """Index of the last cell of each cell's exercises in `cells`, in order: an exercise
+    runs from the cell it starts in to the cell before the first that is a solution, starts
+    another exercise, or starts with a heading of the exercise's level or higher (any heading
+    ends a "**Exercise N.**" paragraph). A cell that starts two exercises counts once."""
+    ends = []
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "markdown" or not (starts := exercise_starts(cell.source)):
+            continue
+        level = min(starts[-1][1], 6)
+        end = index
+        for later in cells[index + 1:]:
+            if (set(later.get("metadata", {}).get("tags", [])) & REMOVED_TAGS
+                    or (later.cell_type == "markdown" and exercise_starts(later.source))
+                    or heading_level(later) <= level):
+                break
+            end += 1
+        ends.append(end)
+    return ends
+
+
+def answer_cell(number):
+    import nbformat
+
+    cell = nbformat.v4.new_markdown_cell(ANSWER_TEXT)
+    cell.id = f"answer-{number}"  # fixed, so that two builds give the same bytes
+    cell.metadata["tags"] = [ANSWER_TAG]
+    return cell
+
+
+def without_colab_link(title):
+    """The title cell's Markdown with its "Open in Colab" link taken out and the upload line
+    added, as its own paragraph, after the line that held the link."""
+    match = COLAB_LINK.search(title)
+    if match is None:
+        return title
+    line_end = title.find("\n", match.end())
+    line_end = len(title) if line_end < 0 else line_end
+    return (title[:match.start()] + title[match.end():line_end] + "\n\n" + UPLOAD_LINE
+            + title[line_end:])
+
+
 def student_notebook(nb):
-    """A copy of the notebook `nb` (nbformat node) for students: every cell tagged
-    `solution` removed (nbconvert's TagRemovePreprocessor), and the outputs and execution
-    counts of the code cells in the Exercises section (from a heading "Exercises" of level
-    1 or 2 to the next heading of level 1 or 2) cleared: no nbconvert preprocessor clears
-    the outputs of one section."""
+    """A copy of the notebook `nb` (nbformat node) for students:
+
+    - every cell tagged `solution` or `teacher` removed (nbconvert's TagRemovePreprocessor);
+    - an answer cell (Markdown "*Your answer:*", tagged `answer`) after each exercise, so
+      that the notebooks themselves need none;
+    - the outputs and execution counts of the code cells in the Exercises section (from a
+      heading "Exercises" of level 1 or 2 to the next heading of level 1 or 2) cleared: no
+      nbconvert preprocessor clears the outputs of one section;
+    - the title cell's "Open in Colab" link, which opens the full notebook with its
+      solutions, replaced by a line that says how to upload this file to Colab.
+
+    A cell that starts two exercises gets one answer cell, after both."""
     import copy
 
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb, _ = TagRemovePreprocessor(remove_cell_tags={SOLUTION_TAG}).preprocess(
-        copy.deepcopy(nb), {})
+    nb = copy.deepcopy(nb)
+    ends = exercise_ends(nb.cells)
+    for number, end in reversed(list(enumerate(ends, start=1))):
+        nb.cells.insert(end + 1, answer_cell(number))
+    nb, _ = TagRemovePreprocessor(remove_cell_tags=REMOVED_TAGS).preprocess(nb, {})
+    if nb.cells and nb.cells[0].cell_type == "markdown":
+        nb.cells[0].source = without_colab_link(nb.cells[0].source)
     in_exercises = False
     for cell in nb.cells:
         if cell.cell_type == "markdown":

@@ -2,11 +2,11 @@
 
 Built by `make book` (book/build.py runs `sphinx-build -W --keep-going -c book . build/book`
 on an emptied build/book/), so the source directory is the repository root (the notebooks
-stay where they are, nothing is copied) and `include_patterns` picks the landing page and
-the notebooks. MyST-NB renders the stored outputs; nothing is executed. Nothing is
-downloaded at build time, and a page needs nothing from the network: MathJax is served from
-the book itself (`_copy_mathjax`) and each slider panel is shown as its stored image
-(`panels_as_images`).
+stay where they are, nothing is copied) and `include_patterns` picks the landing page, the
+teachers' page and the notebooks. MyST-NB renders the stored outputs; nothing is executed.
+Nothing is downloaded at build time, and a page needs nothing from the network: MathJax is
+served from the book itself (`_copy_mathjax`) and each slider panel is shown as its stored
+image (`panels_as_images`).
 """
 
 import html
@@ -29,7 +29,7 @@ release = version = dynweights.__version__
 
 extensions = ["myst_nb", "sphinx_design"]
 root_doc = "book/index"
-include_patterns = ["book/index.md", "notebooks/[0-9][0-9]_*.ipynb"]
+include_patterns = ["book/index.md", "book/TEACHING.md", "notebooks/[0-9][0-9]_*.ipynb"]
 exclude_patterns = ["**/.ipynb_checkpoints"]
 templates_path = ["_templates"]
 

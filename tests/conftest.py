@@ -18,8 +18,13 @@ counts from these; no test sets its own):
 """
 
 import os
+import re
 import shutil
+import subprocess
+import time
+import tomllib
 from importlib.util import find_spec
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -29,6 +34,7 @@ NEEDS = {
     "test_figures.py": ["matplotlib"],
     "test_notebooks.py": ["nbformat"],
     "test_book.py": ["nbformat"],
+    "test_student.py": ["nbformat", "nbconvert"],
     "test_browser.py": ["playwright"],
     "test_vae.py": ["sklearn"],
 }
@@ -41,6 +47,54 @@ collect_ignore = [] if os.environ.get("CI") else list(MISSING)
 COPY_IGNORE = shutil.ignore_patterns(
     ".git", ".venv", "venv", "__pycache__", ".ipynb_checkpoints", "*.egg-info",
     ".pytest_cache", ".hypothesis", "build", "dist")
+
+
+# --------------------------------------------------------------------------- a fresh venv
+# tests/test_binder.py (environment.yml's pip list and postBuild) and tests/test_install.py
+# (`pip install -e ".[notebooks]"`) each build one and run commands in it.
+
+def venv_env(venv, scratch):
+    """The environment for commands run in the venv `venv`: its bin/ first on PATH, no
+    variable that points Python or Jupyter elsewhere, and Jupyter's, IPython's and
+    matplotlib's configuration and data in the folder `scratch` (not the user's)."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH",
+                          "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
+    env.update(PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
+               JUPYTER_CONFIG_DIR=str(scratch / "jupyter-config"),
+               JUPYTER_DATA_DIR=str(scratch / "jupyter-data"),
+               JUPYTER_RUNTIME_DIR=str(scratch / "jupyter-runtime"),
+               IPYTHONDIR=str(scratch / "ipython"), MPLCONFIGDIR=str(scratch / "mpl"))
+    return env
+
+
+def run_step(step, command, cwd, env, timeout):
+    """Run `command` in `cwd` with `env`; fail with the ends of its output if it fails.
+    Returns (seconds it took, the CompletedProcess)."""
+    started = time.monotonic()
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
+                            timeout=timeout, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, (
+        f"{step} failed ({result.returncode}):\n{result.stdout[-3000:]}\n"
+        f"{result.stderr[-3000:]}")
+    return time.monotonic() - started, result
+
+
+def pinned(extra, *names):
+    """The exact pins (`name==version`) of `names` in the extra `extra` of pyproject.toml."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    requirements = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"][extra]
+    pins = [req for req in requirements if re.match(r"([A-Za-z0-9_.\-]+)", req)[1] in names]
+    assert len(pins) == len(names), (names, requirements)
+    return pins
+
+
+def nbval_passed(result):
+    """Whether a `pytest --nbval -q` run (its CompletedProcess) passed every cell."""
+    lines = result.stdout.splitlines()
+    return (bool(re.search(r"\b\d+ passed\b", result.stdout))
+            and bool(lines) and not re.search(r"\b(failed|error)", lines[-1]))
 
 
 def report(request, text):

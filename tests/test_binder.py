@@ -8,7 +8,6 @@ and the README's Binder badge must open JupyterLab on the overview notebook.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import COPY_IGNORE, report
+from conftest import COPY_IGNORE, nbval_passed, pinned, report, run_step, venv_env
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NOTEBOOK = "notebooks/00_overview.ipynb"
@@ -128,17 +127,6 @@ def _environment():
     return yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
 
 
-def _test_pins(*names):
-    """The test extra's exact pins of ``names`` (pyproject.toml)."""
-    import tomllib
-
-    test = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-        "optional-dependencies"]["test"]
-    pins = [req for req in test if re.match(r"([A-Za-z0-9_.\-]+)", req)[1] in names]
-    assert len(pins) == len(names), (names, test)
-    return pins
-
-
 @pytest.mark.e2e
 def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, request):
     """What Binder does, without Docker: a fresh venv with environment.yml's Python gets
@@ -146,8 +134,6 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
     repository with that venv first on PATH, and strict nbval re-executes
     notebooks/00_overview.ipynb there (pytest and nbval added, after postBuild, only to
     run the check). pip's cache makes a second run fast; the times are printed."""
-    import time
-
     env_file = _environment()
     python_version = next(dep.split("=")[1] for dep in env_file["dependencies"]
                           if isinstance(dep, str) and dep.startswith("python="))
@@ -163,23 +149,10 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
     shutil.copytree(ROOT, repo, ignore=COPY_IGNORE)
     venv = tmp_path / "venv"
     bin_dir = venv / "bin"
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JUPYTER_PATH",
-                          "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR")}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
-               JUPYTER_CONFIG_DIR=str(tmp_path / "jupyter-config"),
-               JUPYTER_DATA_DIR=str(tmp_path / "jupyter-data"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter-runtime"),
-               IPYTHONDIR=str(tmp_path / "ipython"), MPLCONFIGDIR=str(tmp_path / "mpl"))
+    env = venv_env(venv, tmp_path)
 
     def run(step, command, timeout):
-        started = time.monotonic()
-        result = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True,
-                                timeout=timeout, stdin=subprocess.DEVNULL)
-        assert result.returncode == 0, (
-            f"{step} failed ({result.returncode}):\n{result.stdout[-3000:]}\n"
-            f"{result.stderr[-3000:]}")
-        return time.monotonic() - started, result
+        return run_step(step, command, repo, env, timeout)
 
     times = {}
     times["venv"], _ = run("venv", [python, "-m", "venv", str(venv)], 120)
@@ -191,7 +164,7 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
     installed = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     assert installed.read_bytes() == (ROOT / "overrides.json").read_bytes()
     times["test tools"], _ = run("pip install pytest nbval",
-                                 pip + _test_pins("pytest", "nbval"), 300)
+                                 pip + pinned("test", "pytest", "nbval"), 300)
     # postBuild's install is the one Python imports: from the repository copy
     _, where = run("import", [str(bin_dir / "python"), "-c",
                               "import dynweights; print(dynweights.__file__)"], 60)
@@ -199,8 +172,7 @@ def test_binder_equivalent_venv_runs_the_overview_under_strict_nbval(tmp_path, r
     times["nbval"], result = run(
         "strict nbval", [str(bin_dir / "python"), "-m", "pytest", "-o", "addopts=",
                          "-p", "no:cacheprovider", "--nbval", "-q", DEFAULT_NOTEBOOK], 600)
-    assert re.search(r"\b\d+ passed\b", result.stdout), result.stdout[-2000:]
-    assert not re.search(r"\b(failed|error)", result.stdout.splitlines()[-1]), result.stdout
+    assert nbval_passed(result), result.stdout[-2000:]
     report(request, "\nBinder-equivalent venv (environment.yml pip list, postBuild, strict "
                      f"nbval on {DEFAULT_NOTEBOOK}): "
             + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in times.items())

@@ -1,4 +1,4 @@
-"""The book (`make book`) read in headless Chromium, and the student edition (`make student`).
+"""The book (`make book`) read in headless Chromium.
 
 The book: build/book/ is (re)built with book/build.py when it is missing or older than
 its sources, then served from 127.0.0.1 by a small http server. Every page is opened in
@@ -15,8 +15,7 @@ shown as its stored image); the landing page asks only for the Binder badge.
 Without Sphinx (the `book` extra) the book tests skip, unless $CI is set: then they
 fail. Without Chromium they skip, as the notebook browser test does (and fail when $CI is set).
 
-The student edition: no cell tagged `solution`, the Exercises' outputs cleared, every
-notebook valid nbformat; a synthetic notebook shows that solution cells are removed.
+The student edition (`make student`) is tested in tests/test_student.py.
 """
 
 from __future__ import annotations
@@ -45,9 +44,10 @@ build = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(build)
 
 NOTEBOOKS = build.notebooks()
-# Every page the book must have, in reading order (previous/next follow this order),
-# then the pages Sphinx adds.
-SERIES = ["book/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+# Every page the book must have, in reading order (previous/next follow this order: the
+# landing page, the notebooks, the teachers' page), then the pages Sphinx adds.
+SERIES = (["book/index.html"] + [f"notebooks/{nb.stem}.html" for nb in NOTEBOOKS]
+          + ["book/TEACHING.html"])
 PAGES = SERIES + ["search.html", "genindex.html", "index.html"]
 BOOK_PACKAGES = ["sphinx", "myst_nb", "sphinx_book_theme", "mathjax"]
 LOAD_TIMEOUT = 30_000     # ms, one page loaded
@@ -360,36 +360,10 @@ def test_book_screenshots_reported(screenshots, request):
     report(request, f"\nbook screenshots: {screenshots}")
 
 
-# --------------------------------------------------------------------------- student edition
+# --------------------------------------------------------------------------- solutions
 
 def _has_solution(cell):
     return build.SOLUTION_TAG in cell.get("metadata", {}).get("tags", [])
-
-
-@pytest.fixture(scope="module")
-def student_dir():
-    """build/student/ as `make student` writes it; rewritten when older than a notebook."""
-    target = build.STUDENT
-    copies = [target / nb.name for nb in NOTEBOOKS]
-    if not all(c.exists() and c.stat().st_mtime >= nb.stat().st_mtime
-               for c, nb in zip(copies, NOTEBOOKS, strict=True)):
-        build.build_student()
-    return target
-
-
-def test_student_edition(student_dir):
-    assert sorted(p.name for p in student_dir.glob("*.ipynb")) == [nb.name for nb in NOTEBOOKS]
-    for notebook in NOTEBOOKS:
-        original = nbformat.read(notebook, as_version=4)
-        student = nbformat.read(student_dir / notebook.name, as_version=4)
-        nbformat.validate(student)
-        assert not [c for c in student.cells if _has_solution(c)], notebook.name
-        kept = [c for c in original.cells if not _has_solution(c)]
-        assert [c.source for c in student.cells] == [c.source for c in kept], notebook.name
-        # in the Exercises section only the outputs were cleared
-        for before, after in zip(kept, student.cells, strict=True):
-            if after.cell_type == "code" and after.outputs != before.outputs:
-                assert after.outputs == [] and after.execution_count is None
 
 
 def _synthetic():
@@ -423,27 +397,3 @@ def _synthetic():
         v4.new_markdown_cell("## Summary"),
         code("x"),                                               # 12 outputs kept
     ])
-
-
-def test_student_notebook_removes_synthetic_solutions(tmp_path):
-    source = tmp_path / "src" / "99_synthetic.ipynb"
-    source.parent.mkdir()
-    nb = _synthetic()
-    nbformat.validate(nb)
-    nbformat.write(nb, source)
-    [path] = build.build_student([source], tmp_path / "student")
-    student = nbformat.read(path, as_version=4)
-    nbformat.validate(student)
-    assert not [c for c in student.cells if _has_solution(c)]
-    assert len(student.cells) == len(nb.cells) - 3
-    sources = [c.source for c in student.cells]
-    assert "The answer is 4." not in sources
-    assert not any("assert" in s for s in sources)
-    by_source = {c.source: c for c in student.cells}
-    for kept in ("x = 2", "plot()", "x"):
-        assert by_source[kept].outputs, f"{kept!r} lost its outputs outside the exercises"
-    for cleared in ("# your code here", "y = x + 1\ny"):
-        assert by_source[cleared].outputs == [] and by_source[cleared].execution_count is None
-    # the committed notebook is untouched
-    cells = json.loads(source.read_text(encoding="utf-8"))["cells"]
-    assert cells[6]["metadata"]["tags"] == ["solution"]
