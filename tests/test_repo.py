@@ -267,7 +267,7 @@ def test_test_workflow_runs_make_test_and_test_min_on_python_3_11():
     test, minimum = jobs["test"], jobs["test-min"]
     assert "make test" in runs(test)
     # Debian's Python 3.11 and Debian's chromium (a package, not Ubuntu's snap)
-    assert re.fullmatch(r"python:3\.11-\w+", test["container"])
+    assert re.fullmatch(r"python:3\.11-\w+", test["container"]["image"])
     assert any("apt-get install" in run and "chromium" in run for run in runs(test))
     assert "make test-min" in runs(minimum)
     [setup] = [step for step in steps(minimum) if step.get("uses", "").startswith(
