@@ -4,7 +4,10 @@
 #                  structure, the repository's checks (under a minute)
 # make test   set up .venv and run every test (lint, unit, doctests, properties, notebooks
 #             re-executed, book, browser, Binder), as CI does
-# make lint   ruff on every .py file and notebook (configured in pyproject.toml)
+# make lint   ruff on every .py file and notebook (configured in pyproject.toml), and
+#             actionlint on the GitHub workflows (.github/workflows/)
+# make test-min   the module's unit, property and doctests on the oldest versions it claims
+#                 (pyproject.toml: requires-python, the numpy floor), in a venv of their own
 # make test-thorough     the property tests with 15000 hypothesis examples each (minutes)
 # make test-frameworks   install the pinned PyTorch/Lightning/timm/JAX/optax/transformers/Keras
 #                        (`frameworks` extra, ~6.3 GB here: CUDA torch) and run notebook 10's code
@@ -20,11 +23,14 @@ LAB_ARGS ?=
 # Jupyter refuses to run as root without this (containers, CI machines).
 AS_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test test-fast lint test-thorough test-frameworks notebooks figures bench book student clean
+.PHONY: lab test test-fast lint test-min test-thorough test-frameworks notebooks figures bench book student clean
+
+# Python 3.11 or newer: requires-python in pyproject.toml, and what the pinned extras need.
+check_python = @$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	{ echo "make: $(PYTHON) is Python < 3.11; dynweights and its pinned extras need 3.11+: make lab PYTHON=python3.11"; exit 1; }
 
 $(PY):
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
-	    { echo "make: $(PYTHON) is Python < 3.11; the pinned notebook and test extras need 3.11+: make lab PYTHON=python3.11"; exit 1; }
+	$(check_python)
 	$(PYTHON) -m venv $(VENV)
 
 # JupyterLab's default settings for this repository (no news prompt, no update check),
@@ -61,15 +67,39 @@ lab: $(VENV)/.notebooks
 test-fast: $(VENV)/.test
 	$(PY) -m pytest
 
+# ruff, then actionlint (both pinned in the `test` extra) on .github/workflows/: the
+# workflows run only where the repository is hosted on GitHub, so they are checked here.
 lint: $(VENV)/.test
 	$(VENV)/bin/ruff check
+	$(VENV)/bin/actionlint
 
-# Everything: lint, then the book and the student edition (tests/test_book.py checks
-# them), then every test (-m "": the e2e ones too) and every notebook re-executed by
+# The oldest versions the module claims, tested: the Python that runs make (3.11, the
+# floor of requires-python, in CI) and MIN_NUMPY, the floor of `dependencies`, in a venv of
+# their own (.venv/min) with the `test` extra's pytest and hypothesis and the project
+# itself installed, which checks that pip accepts both floors. It runs the module's unit,
+# property and doctests (tests/test_dynweights.py, dynweights.py), which need nothing else.
+# tests/test_repo.py keeps these pins in step with pyproject.toml.
+MIN_VENV  := $(VENV)/min
+MIN_NUMPY := 2.0.0
+MIN_PINS  := numpy==$(MIN_NUMPY) pytest==9.2.0 hypothesis==6.170.17
+
+$(MIN_VENV)/.installed: pyproject.toml Makefile
+	$(check_python)
+	$(PYTHON) -m venv --clear $(MIN_VENV)
+	$(MIN_VENV)/bin/python -m pip install --disable-pip-version-check -q $(MIN_PINS) -e .
+	touch $@
+
+test-min: $(MIN_VENV)/.installed
+	@$(MIN_VENV)/bin/python -c 'import sys, numpy; print(f"test-min: Python {sys.version.split()[0]}, numpy {numpy.__version__}")'
+	$(MIN_VENV)/bin/python -m pytest tests/test_dynweights.py dynweights.py
+
+# Everything: lint (ruff, actionlint), then the book and the student edition
+# (tests/test_book.py checks them), then every test (-m "": the e2e ones too) and every notebook re-executed by
 # strict nbval, on two workers (the machines here have 2 cores); --dist loadfile keeps
 # each notebook's cells, and the browser test's server, in one worker.
 test: $(VENV)/.test
 	$(VENV)/bin/ruff check
+	$(VENV)/bin/actionlint
 	$(PY) book/build.py book
 	$(PY) book/build.py student
 	$(PY) -m pytest -m "" --nbval -n auto --maxprocesses=2 --dist loadfile

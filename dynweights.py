@@ -137,7 +137,8 @@ def _ratio(ratio):
 
 # --------------------------------------------------------------------------- ramps
 # Each formula takes p in [0, 1]: `weight` (which every public ramp calls) gets p from
-# the validated step, `schedule` builds all T + 1 values of p at once. numpy reuses the
+# the validated step, `schedule` builds all T + 1 values of p at once; either way p is a
+# new array (or a number) that the formula may overwrite. numpy reuses the
 # intermediate arrays of an expression such as `w * (1 - x) / 2` by itself, but not for a
 # function call: `_inplace(np.exp, x)` is np.exp(x) written into the new array x, so that
 # a schedule of 10^6 steps needs no extra full-size array for it.
@@ -159,7 +160,11 @@ def _cosine(p, w):
 
 
 def _power(p, w, a):
-    return w * p ** a
+    # w * p ** a, computed in place: p is this call's own array of progress (or a number),
+    # so p ** a, and then its product with w, are written into p instead of new arrays.
+    p **= a
+    p *= w
+    return p
 
 
 def _exponential(p, w, rate):

@@ -37,9 +37,10 @@ templates_path = ["_templates"]
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
-# Markdown outputs (dw.markdown_table's results tables) as GitHub-flavoured Markdown: MyST-NB's
-# default, CommonMark, has no tables and printed them as one paragraph of pipes.
-nb_render_markdown_format = "gfm"
+# A text/markdown output (every computed table: dw.markdown_table) is read as MyST, like the
+# Markdown cells: MyST-NB's default, plain CommonMark, has no tables and would show their
+# rows as a paragraph of pipes. JupyterLab and GitHub read such an output as GFM, with tables.
+nb_render_markdown_format = "myst"
 
 # ---- HTML
 html_theme = "sphinx_book_theme"
@@ -47,9 +48,20 @@ html_title = "dynweights: dynamic loss weights"
 html_last_updated_fmt = None
 # The download button offers each page's notebook (copied to _sources/).
 html_show_sourcelink = False
+# Launch buttons: each notebook page links to that notebook on Binder (JupyterLab) and on
+# Colab, in the repository of [project.urls], on main (the branch Colab links and Binder
+# follow). The source directory is the repository's root, so a page's docname is its
+# path there (notebooks/03_power) and `path_to_docs` is empty.
 html_theme_options = {
     "repository_url": _project["urls"]["Repository"],
+    "repository_branch": "main",
+    "path_to_docs": "",
     "use_repository_button": True,
+    "launch_buttons": {
+        "binderhub_url": "https://mybinder.org",
+        "colab_url": "https://colab.research.google.com",
+        "notebook_interface": "jupyterlab",
+    },
     "show_navbar_depth": 1,
     "home_page_in_toc": True,
 }

@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import time
 import tomllib
+from html.parser import HTMLParser
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -111,6 +112,96 @@ def report(request, text):
     capman = request.config.pluginmanager.getplugin("capturemanager")
     with capman.global_and_fixture_disabled():
         print(text, flush=True)
+
+# --------------------------------------------------------------------------- tables
+# A computed table (`dw.markdown_table`, a text/markdown output) must render as a table
+# wherever the notebooks are read: the book (tests/test_book.py), JupyterLab
+# (tests/test_browser.py) and GitHub's renderer (tests/test_notebooks.py). A renderer that
+# does not read pipe tables shows the rows as a paragraph of text with their pipes.
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+# The delimiter row under a table's header: |---|---| (colons for alignment)
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)+\|?\s*$")
+# A table row left as text: a line | a | b | of two cells or more, or a delimiter |---|
+# (Sphinx's smart quotes turn --- into an em dash, -- into an en dash).
+PIPE_ROW = re.compile(r"^[ \t]*\|[^|\n]*\|[^|\n]*\|.*$"
+                      r"|\|[ \t]*:?(?:-{3,}|[\u2013\u2014]+):?[ \t]*\|.*$", re.MULTILINE)
+
+
+def _text(source):
+    return "".join(source) if isinstance(source, list) else source
+
+
+def markdown_tables(markdown):
+    """The number of pipe tables in Markdown text: delimiter rows under a row with a pipe,
+    outside fenced code."""
+    count, fenced, previous = 0, False, ""
+    for line in markdown.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and "|" in previous and _DELIMITER_ROW.match(line):
+            count += 1
+        previous = line
+    return count
+
+
+def output_tables(output):
+    """The tables a notebook output holds: pipe tables of its text/markdown (what a reader
+    sees of `dw.markdown_table`), else the <table> elements of its text/html."""
+    data = output.get("data", {})
+    if "text/markdown" in data:
+        return markdown_tables(_text(data["text/markdown"]))
+    return _text(data.get("text/html", "")).count("<table")
+
+
+def notebook_tables(nb):
+    """(tables in Markdown cells, table outputs) of a notebook (an nbformat node or the
+    dict of its JSON): every one must be a <table> wherever the notebook is shown."""
+    cells = sum(markdown_tables(_text(cell["source"])) for cell in nb["cells"]
+                if cell["cell_type"] == "markdown")
+    outputs = sum(output_tables(output) for cell in nb["cells"]
+                  for output in cell.get("outputs", []))
+    return cells, outputs
+
+
+class _VisibleText(HTMLParser):
+    """The text of an HTML page a reader sees as prose: without code (pre, code), scripts,
+    styles and math source (elements of class `math`)."""
+
+    SKIP = {"pre", "code", "script", "style", "textarea", "svg", "math", "head"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.parts = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        skip = tag in self.SKIP or "math" in classes or bool(self.stack and self.stack[-1][1])
+        self.stack.append((tag, skip))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1][1]):
+            self.parts.append(data)
+
+
+def pipe_rows(html):
+    """The lines of an HTML page's prose (code and math left out) that are pipe-table rows
+    left as text: a table that did not render."""
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return [match.group(0).strip() for match in PIPE_ROW.finditer("".join(parser.parts))]
+
 
 # deadline=None: a schedule of 2000 steps, or a first call that imports numpy's
 # internals, may take longer than hypothesis's 200 ms default on a loaded machine.

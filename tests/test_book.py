@@ -12,6 +12,11 @@ Requests to other hosts are blocked, as they are on a machine with no network, a
 counted: a notebook page makes none (MathJax is the book's own, and each slider panel is
 shown as its stored image); the landing page asks only for the Binder badge.
 
+Read from the built HTML (no browser): every table renders as a table, computed
+(`dw.markdown_table`) or written in Markdown, with no pipe-table row left in a page's text;
+and each notebook page's launch buttons open that notebook, notebooks/NN_name.ipynb of the
+repository in [project.urls], on Binder and Colab.
+
 Without Sphinx (the `book` extra) the book tests skip, unless $CI is set: then they
 fail. Without Chromium they skip, as the notebook browser test does (and fail when $CI is set).
 
@@ -25,10 +30,13 @@ import http.server
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
+import tomllib
+from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -36,7 +44,7 @@ import nbformat
 import pytest
 
 # the same Chromium (the `browser` fixture) as the notebook browser test
-from conftest import VIEWPORT, report
+from conftest import VIEWPORT, markdown_tables, notebook_tables, pipe_rows, report
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
@@ -324,6 +332,87 @@ def test_book_page(relpath, visit, server, book_dir, screenshots, request):
     assert not v.js_errors, f"{relpath}: JavaScript errors: {v.js_errors}"
     report(request, f"\nbook {relpath}: {len(local)} images, {math['count']} formulas typeset, "
                   f"{len(v.blocked)} remote requests blocked; screenshot {shot}")
+
+
+def _article(html):
+    """The page's main article (the notebook or the landing page), without the navigation."""
+    start, end = html.find("<article"), html.rfind("</article>")
+    assert 0 <= start < end, "no <article> in the page"
+    return html[start:end]
+
+
+def _expected_tables(relpath):
+    """The tables the page must show: the notebook's Markdown tables and table outputs,
+    or, for the landing page, the tables of the part of README.md that it includes."""
+    if relpath.startswith("notebooks/"):
+        nb = nbformat.read(ROOT / "notebooks" / f"{Path(relpath).stem}.ipynb", as_version=4)
+        return sum(notebook_tables(nb))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return markdown_tables(readme.split("## Read online")[0])
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("relpath", SERIES, ids=[Path(p).stem for p in SERIES])
+def test_book_renders_every_table(relpath, book_dir):
+    """Every table is a table: the computed ones (`dw.markdown_table`, text/markdown outputs,
+    which MyST-NB renders as plain CommonMark unless told otherwise) as well as those of the
+    Markdown cells. A table that did not render leaves its rows as text, pipes and all."""
+    html = _article((book_dir / relpath).read_text(encoding="utf-8"))
+    rows = pipe_rows(html)
+    assert not rows, f"{relpath}: {len(rows)} table rows shown as text, first: {rows[:3]}"
+    expected, tables = _expected_tables(relpath), html.count("<table")
+    assert tables >= expected, f"{relpath}: {expected} tables in the source, {tables} rendered"
+
+
+def _repository():
+    """owner/name of the repository, from [project.urls] in pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", project["urls"]["Repository"])
+    assert match, f"[project.urls] Repository is not on GitHub: {project['urls']}"
+    return match[1]
+
+
+def _launch_links(html):
+    """{"Binder": url, "Colab": url, ...}: the launch buttons of a page (sphinx-book-theme's
+    dropdown)."""
+    start = html.find('class="dropdown dropdown-launch-buttons"')
+    if start < 0:
+        return {}
+    menu = html[start:html.index("</ul>", start)]
+    return {title: unescape(href) for href, title in re.findall(
+        r'<a href="([^"]+)"[^>]*?title="Launch on ([^"]+)"', menu)}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("relpath", SERIES, ids=[Path(p).stem for p in SERIES])
+def test_book_launch_buttons(relpath, book_dir):
+    """Each notebook page launches its own notebook, notebooks/NN_name.ipynb of the
+    repository named in [project.urls], on Binder (in JupyterLab) and on Colab, from main;
+    the landing page, which is no notebook, has no launch buttons."""
+    links = _launch_links((book_dir / relpath).read_text(encoding="utf-8"))
+    if not relpath.startswith("notebooks/"):
+        assert links == {}, f"{relpath}: launch buttons on a page that is no notebook"
+        return
+    notebook = f"notebooks/{Path(relpath).stem}.ipynb"
+    assert (ROOT / notebook).is_file()
+    repo = _repository()
+    assert links == {
+        "Binder": f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{notebook}",
+        "Colab": f"https://colab.research.google.com/github/{repo}/blob/main/{notebook}",
+    }, f"{relpath}: launch buttons {links}"
+
+
+def test_pipe_row_check_sees_a_table_left_as_text():
+    """The check above on small pages: a table that rendered, and the same table left as a
+    paragraph (with Sphinx's em dashes), in code (allowed) and in math (allowed)."""
+    rendered = "<table><tr><th>t</th><th>w</th></tr><tr><td>0</td><td>0.0</td></tr></table>"
+    assert pipe_rows(f"<article>{rendered}</article>") == []
+    left = "<p>| t | w |\n|\u2014|\u2014|\n| 0 | 0.0 |</p>"
+    assert pipe_rows(left) == ["| t | w |", "|\u2014|\u2014|", "| 0 | 0.0 |"]
+    assert pipe_rows("<p>text |---| more</p>") == ["|---| more"]
+    assert pipe_rows("<pre>| t | w |\n|---|---|</pre><p><code>| a | b |</code></p>") == []
+    assert pipe_rows('<span class="math">\\(| x | + | y |\\)</span>') == []
+    assert markdown_tables("| t | w |\n|---|:-:|\n| 0 | 0 |\n\n```\n| a | b |\n|---|---|\n```") == 1
 
 
 @pytest.mark.e2e

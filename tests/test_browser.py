@@ -40,7 +40,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import COPY_IGNORE, VIEWPORT, report
+from conftest import COPY_IGNORE, VIEWPORT, notebook_tables, output_tables, pipe_rows, report
 
 # Every test here drives JupyterLab in Chromium: `make test` runs them, plain `pytest` does not.
 pytestmark = pytest.mark.e2e
@@ -314,6 +314,15 @@ _IMAGES = """(selector) => [...window.__nb.node.querySelectorAll(selector)].map(
     width: img.naturalWidth, height: img.naturalHeight,
     widget: img.classList.contains('widget-image')}))"""
 
+# The rendered tables, in outputs and in all, and the HTML of every rendered Markdown.
+_TABLES = """() => {
+    const node = window.__nb.node;
+    return {outputs: node.querySelectorAll('.jp-OutputArea-output table').length,
+            all: node.querySelectorAll('.jp-RenderedMarkdown table').length,
+            html: [...node.querySelectorAll('.jp-RenderedMarkdown')]
+                .map(e => e.outerHTML).join('\\n')};
+}"""
+
 _IMAGES_READY = """(selector) => [...window.__nb.node.querySelectorAll(selector)]
     .every(img => img.complete && img.naturalWidth > 0)"""
 
@@ -424,6 +433,18 @@ def test_notebook_runs_in_jupyterlab(notebook, lab, page, screenshots, request):
         widget_images = sum(img["widget"] for img in images)
         assert widget_images >= len(views), (
             f"{len(views)} widget outputs (cells {views}) but {widget_images} plot images")
+
+    # Every table is a table: those of the Markdown cells, and the computed ones
+    # (`dw.markdown_table`, text/markdown outputs) that this run produced.
+    in_cells, _ = notebook_tables(json.loads(notebook.read_text(encoding="utf-8")))
+    in_outputs = sum(output_tables(o) for c in state["cells"] for o in c["outputs"])
+    shown = page.evaluate(_TABLES)
+    assert shown["outputs"] >= in_outputs, (
+        f"{in_outputs} table outputs but {shown['outputs']} tables in the outputs")
+    assert shown["all"] >= in_cells + in_outputs, (
+        f"{in_cells + in_outputs} tables in the notebook but {shown['all']} rendered")
+    rows = pipe_rows(shown["html"])
+    assert not rows, f"table rows shown as text: {rows[:3]}"
 
     shot = screenshots / f"{notebook.stem}.png"
     full_page_screenshot(page, shot)

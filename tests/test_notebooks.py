@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import report
+from conftest import notebook_tables, pipe_rows, report
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -542,19 +542,22 @@ def test_every_link_to_the_repository_names_the_one_repository(path):
 GITHUB_RENDERER = ("nbconvert==7.16.6", "nbformat==5.10.4")  # what GitHub renders with
 _CONVERT = """
 import json, sys
+from pathlib import Path
 import nbconvert, nbformat
 from nbconvert import HTMLExporter
 assert (nbconvert.__version__, nbformat.__version__) == tuple(sys.argv[1:3]), \\
     (nbconvert.__version__, nbformat.__version__)
+out = Path(sys.argv[3])
 exporter = HTMLExporter()
 report = {}
-for path in sys.argv[3:]:
+for path in sys.argv[4:]:
     try:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
         html, _ = exporter.from_notebook_node(nb)
+        (out / (Path(path).stem + ".html")).write_text(html, encoding="utf-8")
         report[path] = {"ok": True, "png": html.count("data:image/png;base64,"),
-                        "bytes": len(html)}
+                        "tables": html.count("<table"), "bytes": len(html)}
     except Exception as error:  # reported per notebook
         report[path] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:2000]}
 print(json.dumps(report))
@@ -582,13 +585,14 @@ def github_renderer():
 
 
 @pytest.mark.e2e
-def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
+def test_every_notebook_converts_with_githubs_nbconvert(github_renderer, tmp_path):
     """GitHub shows a notebook as nbconvert 7.16.6 / nbformat 5.10.4 render it (scripts
-    stripped): every notebook must validate and convert, with each static figure in it."""
+    stripped): every notebook must validate and convert, with each static figure in it and
+    each table, computed (`dw.markdown_table`) or in Markdown, shown as a table."""
     import subprocess
 
     versions = [req.split("==")[1] for req in GITHUB_RENDERER]
-    result = subprocess.run([str(github_renderer), "-c", _CONVERT, *versions,
+    result = subprocess.run([str(github_renderer), "-c", _CONVERT, *versions, str(tmp_path),
                              *map(str, NOTEBOOKS)], capture_output=True, text=True,
                             timeout=600, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -600,6 +604,11 @@ def test_every_notebook_converts_with_githubs_nbconvert(github_renderer):
         pngs = sum("image/png" in output.get("data", {}) for _, output in outputs(load(path)))
         assert report[str(path)]["png"] >= pngs, (
             f"{path.name}: {pngs} image/png outputs, {report[str(path)]['png']} in the HTML")
+        tables = sum(notebook_tables(load(path)))
+        assert report[str(path)]["tables"] >= tables, (
+            f"{path.name}: {tables} tables, {report[str(path)]['tables']} in the HTML")
+        rows = pipe_rows((tmp_path / f"{path.stem}.html").read_text(encoding="utf-8"))
+        assert not rows, f"{path.name}: table rows shown as text: {rows[:3]}"
 
 
 # ----------------------------------- a static figure before every slider panel, solutions, decays

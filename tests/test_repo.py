@@ -213,3 +213,95 @@ def test_pre_commit_runs_the_pinned_ruff(pyproject):
     match = re.search(r"astral-sh/ruff-pre-commit\s*\n\s*rev:\s*v?([0-9.]+)", text)
     assert match, ".pre-commit-config.yaml does not run ruff-pre-commit at a version"
     assert match[1] == pip_pins(pyproject["project"]["optional-dependencies"]["test"])["ruff"]
+
+
+# --------------------------------------------------------------------------- version floors
+
+def makefile_variable(name):
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    match = re.search(rf"^{name}\s*:?=\s*(.+)$", text, re.MULTILINE)
+    assert match, f"Makefile does not set {name}"
+    return match[1].strip()
+
+
+def test_test_min_runs_the_floors_the_module_claims(pyproject):
+    """`make test-min` installs exactly the oldest numpy that `dependencies` admits, and the
+    `test` extra's pytest and hypothesis; requires-python's floor is the Python the
+    workflows and ruff use."""
+    floor = re.fullmatch(r"numpy\s*>=\s*([0-9.]+)", pyproject["project"]["dependencies"][0])[1]
+    assert makefile_variable("MIN_NUMPY") == ".".join((floor.split(".") + ["0", "0"])[:3])
+    pins = dict(pin.split("==") for pin in makefile_variable("MIN_PINS").split())
+    test = pip_pins(pyproject["project"]["optional-dependencies"]["test"])
+    assert pins == {"numpy": "$(MIN_NUMPY)", "pytest": test["pytest"],
+                    "hypothesis": test["hypothesis"]}
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py311"
+    assert "per-file-target-version" not in pyproject["tool"]["ruff"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^make test-min$", ci, re.MULTILINE), ".ci/run does not run make test-min"
+
+
+# --------------------------------------------------------------------------- GitHub
+# The workflows run only where the repository is hosted on GitHub; here actionlint checks
+# them (make lint, make test), and these tests check what they run.
+
+def load_yaml(relpath):
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load((ROOT / relpath).read_text(encoding="utf-8"))
+
+
+def steps(job):
+    return job.get("steps", [])
+
+
+def runs(job):
+    return [step["run"] for step in steps(job) if "run" in step]
+
+
+def uses(job):
+    return [step["uses"].split("@")[0] for step in steps(job) if "uses" in step]
+
+
+def test_test_workflow_runs_make_test_and_test_min_on_python_3_11():
+    jobs = load_yaml(".github/workflows/test.yml")["jobs"]
+    test, minimum = jobs["test"], jobs["test-min"]
+    assert "make test" in runs(test)
+    # Debian's Python 3.11 and Debian's chromium (a package, not Ubuntu's snap)
+    assert re.fullmatch(r"python:3\.11-\w+", test["container"]["image"])
+    assert any("apt-get install" in run and "chromium" in run for run in runs(test))
+    assert "make test-min" in runs(minimum)
+    [setup] = [step for step in steps(minimum) if step.get("uses", "").startswith(
+        "actions/setup-python@")]
+    assert setup["with"]["python-version"] == "3.11"
+
+
+def test_book_workflow_deploys_build_book_to_pages():
+    workflow = load_yaml(".github/workflows/book.yml")
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert "make book" in runs(build)
+    assert {"actions/checkout", "actions/configure-pages",
+            "actions/upload-pages-artifact"} <= set(uses(build))
+    [upload] = [step for step in steps(build)
+                if step.get("uses", "").startswith("actions/upload-pages-artifact@")]
+    assert upload["with"]["path"] == "build/book"
+    assert uses(deploy) == ["actions/deploy-pages"]
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_dependabot_updates_pip_and_actions():
+    config = load_yaml(".github/dependabot.yml")
+    assert config["version"] == 2
+    assert sorted(update["package-ecosystem"] for update in config["updates"]) == [
+        "github-actions", "pip"]
+
+
+def test_readme_names_the_pages_address(pyproject):
+    """The book's address on GitHub Pages follows from [project.urls]: OWNER.github.io/NAME."""
+    url = pyproject["project"]["urls"]["Repository"]
+    owner, name = re.fullmatch(r"https://github\.com/([\w.-]+)/([\w.-]+)", url).groups()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    online = readme.split("## Read online", 1)[1].split("\n## ", 1)[0]
+    assert f"https://{owner.lower()}.github.io/{name}/" in online
