@@ -766,6 +766,49 @@ def test_solutions_are_tagged_collapsed_and_checked(path):
     assert not problems, "\n".join(problems)
 
 
+# An exercise starts with "### Exercise 2 (label)" or "**Exercise 2 (label).**" (CONTRIBUTING.md);
+# a judgement exercise says so in its label: predict before running, design an experiment, or
+# choose (and defend) a schedule.
+EXERCISE_LABEL = re.compile(r"^(?:#{2,6}\s+|\*\*)Exercise\s+\d+\s*(?:\(([^)]*)\))?",
+                            re.IGNORECASE | re.MULTILINE)
+JUDGEMENT = re.compile(r"\b(?:predict|design|choose)", re.IGNORECASE)
+
+
+def exercise_labels(nb):
+    """The label of every exercise in the notebook's Markdown, in order ('' when it has none)."""
+    return [match[1] or "" for cell in nb.cells if cell.cell_type == "markdown"
+            for match in EXERCISE_LABEL.finditer(cell.source)]
+
+
+def judgement_labels(nb):
+    return [label for label in exercise_labels(nb) if JUDGEMENT.search(label)]
+
+
+@pytest.mark.parametrize("source, labels, judgement", [
+    ("## Exercises\n\n**Exercise 1.** Compute it.", [""], 0),
+    ("**Exercise 2 (predict, then run).** Guess, then check.", ["predict, then run"], 1),
+    ("### Exercise 3 (design)\n\nPlan a run.", ["design"], 1),
+    ("**Exercise 4 (choose and defend).** Linear or cosine?", ["choose and defend"], 1),
+    ("**Exercise 5 (a competence function is a ramp).** Show that ...", ["a competence "
+                                                                         "function is a ramp"], 0),
+    ("**Exercise 6.** Predict, then compare: ...", [""], 0),  # said in the text, not the label
+    ("See Exercise 3 (predict) above.", [], 0),
+])
+def test_exercise_labels(source, labels, judgement):
+    nb = _nb(("md", source, {}))
+    assert exercise_labels(nb) == labels
+    assert len(judgement_labels(nb)) == judgement
+
+
+@each_notebook_or_template
+def test_a_judgement_exercise(path):
+    """At least one exercise asks for judgement, and says so in its label:
+    `**Exercise 2 (predict, then run).**`, `(design)`, `(choose and defend)`."""
+    labels = exercise_labels(load(path))
+    assert judgement_labels(load(path)), (
+        f"{path.name}: no exercise labelled predict, design or choose; labels: {labels}")
+
+
 def test_one_decay_keyword():
     """`decay=` on weight, schedule and mean_weight is the one spelling (tests/test_dynweights.py
     tests it): dw.decay(...) and its by= are gone from the module, the README and every
