@@ -246,26 +246,7 @@ def markdown_of(nb):
     return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown" and not is_answer(c))
 
 
-# The notebooks whose Exercises section still tells the student where the solutions are,
-# with what it says (the later phase rewrites these sentences or tags them `teacher`).
-_SAYS_FOLLOWED = ("'Each exercise is followed by its solution in collapsed cells: in JupyterLab, "
-                  "click the bar to the left of a collapsed cell (or its \"...\") to open it.' "
-                  "and 'A solution's code cell checks the answer with an `assert`.'")
-_SAYS_FOLLOWS = ("'Each solution follows its exercise in collapsed cells (in JupyterLab, click "
-                 "the bar to their left to open them); a code solution checks its answer with "
-                 "an `assert`.'")
-MENTIONS_SOLUTIONS = {
-    "00_overview": "Exercises says 'Solutions are in the collapsed cells below each exercise "
-                   "(click the bar on their left).'",
-    "01_linear": f"Exercises says {_SAYS_FOLLOWED}",
-    "02_cosine": f"Exercises says {_SAYS_FOLLOWED}",
-    "03_power": f"Exercises says {_SAYS_FOLLOWS}",
-    "04_exponential": f"Exercises says {_SAYS_FOLLOWS}",
-    "05_comparison": f"Exercises says {_SAYS_FOLLOWS}",
-}
-
-
-@each_notebook(MENTIONS_SOLUTIONS)
+@each_notebook()
 def test_no_prose_about_removed_solutions(student_dir, path):
     _, student = read_pair(student_dir, path)
     assert not solution_mentions(markdown_of(student))
