@@ -115,9 +115,11 @@ test-thorough: $(VENV)/.test
 	    tests/test_dynweights.py
 
 # Re-execute every notebook in place, in order, storing widget state for nbviewer, with
-# widget ids renumbered so that a second run gives the same bytes (tools/execute_notebooks.py).
+# widget ids renumbered so that a second run gives the same bytes, and every address of the
+# repository (install cell, downloads, Colab link) pinned to the release tag of __version__
+# (tools/execute_notebooks.py); the template a new lesson starts from too.
 notebooks: $(VENV)/.test
-	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb templates/NN_topic.ipynb
 
 figures: $(VENV)/.notebooks
 	$(PY) -m dynweights figures --out figures

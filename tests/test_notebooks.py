@@ -487,7 +487,10 @@ def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
     assert all(ref in state for ref in refs)
 
 
-# --------------------------------------------------------------------------- Colab
+# --------------------------------------------------------------------------- Colab and the release
+# A class uses one release, the tag `v` + dynweights.__version__: each notebook's install cell
+# installs it, its raw downloads of repository files and its title's Colab link name it.
+# tools/execute_notebooks.py (`make notebooks`) writes the tag into them; these tests check it.
 
 def repository():
     """owner/name from pyproject.toml's [project.urls], the one place that names it."""
@@ -500,22 +503,36 @@ def repository():
     return match[1]
 
 
+def release_tag():
+    """The release tag, `v` + dynweights.__version__ (dynweights.py is the one place that
+    states the version)."""
+    import dynweights
+
+    return f"v{dynweights.__version__}"
+
+
 def colab_url(path):
-    return f"https://colab.research.google.com/github/{repository()}/blob/main/notebooks/{path.name}"
+    return (f"https://colab.research.google.com/github/{repository()}/blob/{release_tag()}"
+            f"/notebooks/{path.name}")
+
+
+def install_block():
+    return (f"try:\n    import dynweights as dw\nexcept ModuleNotFoundError:"
+            f"  # on Colab: install the module from the repository\n"
+            f'    %pip install -q "dynweights @ git+https://github.com/{repository()}'
+            f'@{release_tag()}"\n'
+            f"    import dynweights as dw")
 
 
 @each_notebook_or_template
 def test_opens_in_colab(path):
-    """The title area links to Colab, and the first code cell installs dynweights from the
-    repository only when the import fails (a no-op locally, on Binder and under nbval)."""
+    """The title area links to Colab at the release tag, and the first code cell installs
+    that release of dynweights only when the import fails (a no-op locally, on Binder and
+    under nbval)."""
     nb = load(path)
     assert colab_url(path) in nb.cells[0].source, "the title cell does not link to Colab"
     first = code_cells(nb)[0].source
-    install = (f"try:\n    import dynweights as dw\nexcept ModuleNotFoundError:"
-               f"  # on Colab: install the module from the repository\n"
-               f'    %pip install -q "dynweights @ git+https://github.com/{repository()}"\n'
-               f"    import dynweights as dw")
-    assert install in first, f"the first code cell lacks the Colab install block:\n{first}"
+    assert install_block() in first, f"the first code cell lacks the Colab install block:\n{first}"
     assert not re.search(r"^import dynweights", first, re.M), "dynweights imported twice"
 
 
@@ -525,16 +542,78 @@ def test_readme_links_every_notebook_to_colab():
         assert colab_url(path) in readme, f"README has no Colab link for {path.name}"
 
 
+_ADDRESS = (r"(?:colab\.research\.google\.com/github|git\+https://github\.com"
+            r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
+
+
 @each_notebook_or_template
 def test_every_link_to_the_repository_names_the_one_repository(path):
     """Colab links, install cells and raw downloads all use [project.urls]' owner/name
     (Further reading may link other projects)."""
-    text = path.read_text(encoding="utf-8")
-    pattern = (r"(?:colab\.research\.google\.com/github|git\+https://github\.com"
-               r"|raw\.githubusercontent\.com)/([\w.-]+/[\w.-]+)")
-    named = set(re.findall(pattern, text))
+    named = set(re.findall(_ADDRESS, path.read_text(encoding="utf-8")))
     others = named - {repository()}
     assert not others, f"{path.name} names other repositories: {others}"
+
+
+def refs_named(text, repo):
+    """The git refs that the addresses of ``repo`` in ``text`` name: the `@ref` of an install
+    line ('' when it has none), the branch or tag of a raw download or of a Colab link."""
+    name = re.escape(repo)
+    return ([m[1] or "" for m in re.finditer(
+                rf"git\+https://github\.com/{name}(?:@([\w.-]+))?(?![\w./@-])", text)]
+            + re.findall(rf"raw\.githubusercontent\.com/{name}/([\w.-]+)/", text)
+            + re.findall(rf"colab\.research\.google\.com/github/{name}/blob/([\w.-]+)/", text))
+
+
+@pytest.mark.parametrize("text, refs", [
+    ('%pip install -q "dynweights @ git+https://github.com/o/r"', [""]),
+    ('%pip install -q "dynweights @ git+https://github.com/o/r@v1.2.3"', ["v1.2.3"]),
+    ("urlretrieve('https://raw.githubusercontent.com/o/r/main/examples/f.py')", ["main"]),
+    ("[Open in Colab](https://colab.research.google.com/github/o/r/blob/v1.2.3/notebooks/a.ipynb)",
+     ["v1.2.3"]),
+    ("git+https://github.com/o/rr@v1 and https://github.com/o/r/blob/main/README.md", []),
+])
+def test_refs_named(text, refs):
+    assert refs_named(text, "o/r") == refs
+
+
+@each_notebook_or_template
+def test_every_address_of_the_repository_names_the_release_tag(path):
+    """The install line, every raw download of a repository file and the Colab link name
+    the release tag, never a branch: Colab then installs and downloads the release the
+    notebook was executed with."""
+    sources = "\n".join(cell.source for cell in load(path).cells)
+    refs = refs_named(sources, repository())
+    assert refs, f"{path.name} names no address of the repository"
+    assert set(refs) == {release_tag()}, (
+        f"{path.name} names {sorted(set(refs) - {release_tag()})}, not the release tag "
+        f"{release_tag()} (tools/execute_notebooks.py writes it)")
+
+
+def test_release_is_read_from_the_version_and_the_project_urls():
+    """tools/execute_notebooks.py reads the tag from dynweights.py without importing it."""
+    assert _execute_tool().release() == (repository(), release_tag())
+
+
+def test_pin_release_names_the_tag_everywhere_and_only_for_the_repository():
+    tool = _execute_tool()
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(
+            "# A\n\n[Open in Colab](https://colab.research.google.com/github/o/r/blob/main/"
+            "notebooks/a.ipynb) · [other](https://colab.research.google.com/github/o/rr/blob/"
+            "main/a.ipynb)"),
+        nbformat.v4.new_code_cell(
+            'try:\n    import dynweights as dw\nexcept ModuleNotFoundError:\n'
+            '    %pip install -q "dynweights @ git+https://github.com/o/r"\n'
+            "url = 'https://raw.githubusercontent.com/o/r/main/examples/f.py'"),
+        nbformat.v4.new_code_cell('%pip install "x @ git+https://github.com/o/r@v0.9.0"'),
+        nbformat.v4.new_markdown_cell("Nothing here: https://github.com/o/r/blob/main/x.md"),
+    ])
+    assert tool.pin_release(nb, "o/r", "v1.2.3") == 3
+    text = "\n".join(cell.source for cell in nb.cells)
+    assert refs_named(text, "o/r") == ["v1.2.3"] * 4
+    assert "github/o/rr/blob/main/a.ipynb" in text and "o/r/blob/main/x.md" in text
+    assert tool.pin_release(nb, "o/r", "v1.2.3") == 0  # a second run changes nothing
 
 
 # --------------------------------------------------------------------------- GitHub's renderer
@@ -773,6 +852,49 @@ def test_solutions_are_tagged_collapsed_and_checked(path):
     assert their answer, and no <details> block remains."""
     problems = solution_problems(load(path))
     assert not problems, "\n".join(problems)
+
+
+# An exercise starts with "### Exercise 2 (label)" or "**Exercise 2 (label).**" (CONTRIBUTING.md);
+# a judgement exercise says so in its label: predict before running, design an experiment, or
+# choose (and defend) a schedule.
+EXERCISE_LABEL = re.compile(r"^(?:#{2,6}\s+|\*\*)Exercise\s+\d+\s*(?:\(([^)]*)\))?",
+                            re.IGNORECASE | re.MULTILINE)
+JUDGEMENT = re.compile(r"\b(?:predict|design|choose)", re.IGNORECASE)
+
+
+def exercise_labels(nb):
+    """The label of every exercise in the notebook's Markdown, in order ('' when it has none)."""
+    return [match[1] or "" for cell in nb.cells if cell.cell_type == "markdown"
+            for match in EXERCISE_LABEL.finditer(cell.source)]
+
+
+def judgement_labels(nb):
+    return [label for label in exercise_labels(nb) if JUDGEMENT.search(label)]
+
+
+@pytest.mark.parametrize("source, labels, judgement", [
+    ("## Exercises\n\n**Exercise 1.** Compute it.", [""], 0),
+    ("**Exercise 2 (predict, then run).** Guess, then check.", ["predict, then run"], 1),
+    ("### Exercise 3 (design)\n\nPlan a run.", ["design"], 1),
+    ("**Exercise 4 (choose and defend).** Linear or cosine?", ["choose and defend"], 1),
+    ("**Exercise 5 (a competence function is a ramp).** Show that ...", ["a competence "
+                                                                         "function is a ramp"], 0),
+    ("**Exercise 6.** Predict, then compare: ...", [""], 0),  # said in the text, not the label
+    ("See Exercise 3 (predict) above.", [], 0),
+])
+def test_exercise_labels(source, labels, judgement):
+    nb = _nb(("md", source, {}))
+    assert exercise_labels(nb) == labels
+    assert len(judgement_labels(nb)) == judgement
+
+
+@each_notebook_or_template
+def test_a_judgement_exercise(path):
+    """At least one exercise asks for judgement, and says so in its label:
+    `**Exercise 2 (predict, then run).**`, `(design)`, `(choose and defend)`."""
+    labels = exercise_labels(load(path))
+    assert judgement_labels(load(path)), (
+        f"{path.name}: no exercise labelled predict, design or choose; labels: {labels}")
 
 
 def test_one_decay_keyword():

@@ -3,8 +3,9 @@
 The version is written once, in dynweights.py (pyproject.toml reads it, and
 tests/test_dynweights.py checks that and CHANGELOG.md's newest entry). The README's Binder
 badge opens its tag, every release tag that README.md and TEACHING.md name is that one, and
-each notebook's install cell (what Colab runs) installs it: that last check is a strict
-xfail until the install cells name the tag (CONTRIBUTING.md, "Cutting a release").
+each notebook's install cell (what Colab runs) installs it (tools/execute_notebooks.py writes
+the tag into the notebooks: CONTRIBUTING.md, "Cutting a release"; tests/test_notebooks.py
+checks their raw downloads and Colab links).
 """
 
 from __future__ import annotations
@@ -67,8 +68,6 @@ def install_line(path):
     return next((line.strip() for line in code.splitlines() if "%pip install" in line), "")
 
 
-@pytest.mark.xfail(strict=True, reason="the install cells still install the repository's "
-                   "latest commit; the notebooks' pinning changes them to the release tag")
 @pytest.mark.parametrize("path", NOTEBOOKS + [TEMPLATE], ids=lambda p: p.stem)
 def test_the_install_cell_installs_the_release_tag(path):
     line = install_line(path)

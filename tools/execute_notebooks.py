@@ -14,18 +14,30 @@ every view still finds its model. nbclient's `coalesce_streams` joins what a cel
 into one output per stream (how printing is split into messages depends on timing, not on
 the code), as nbval joins it when it compares: a cell's printed text is stored as one
 block, where its first line was printed. Two runs give the same bytes.
+
+Before executing, `pin_release` makes every address of the repository in the notebook's
+cells name the release tag, `v` + `dynweights.__version__` (read from dynweights.py, the one
+place that states the version; the repository's owner/name from pyproject.toml's
+[project.urls]): the install cell's `git+https://github.com/OWNER/REPO@TAG`, the raw downloads
+of files from the repository, and the title's Colab link. So, after `__version__` is bumped,
+`make notebooks` points every notebook at the new release, and Colab installs the release the
+notebooks were executed with.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -97,12 +109,49 @@ def renumber_widgets(nb, name):
     return mapping
 
 
+def release(root=ROOT):
+    """(owner/name, tag): the repository of pyproject.toml's [project.urls] and the release
+    tag `v` + `__version__`, read from dynweights.py's source (nothing is imported)."""
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    repo = project["urls"]["Repository"].removeprefix("https://github.com/")
+    tree = ast.parse((root / "dynweights.py").read_text(encoding="utf-8"))
+    [version] = [node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                 and [getattr(t, "id", None) for t in node.targets] == ["__version__"]]
+    return repo, f"v{version}"
+
+
+def pin_release(nb, repo, tag):
+    """Make every address of the repository ``repo`` in the cells of ``nb`` name ``tag``:
+    the install line (`git+https://github.com/OWNER/REPO`, with or without `@ref`), raw
+    downloads (`https://raw.githubusercontent.com/OWNER/REPO/<ref>/...`) and Colab links
+    (`https://colab.research.google.com/github/OWNER/REPO/blob/<ref>/...`). Returns the
+    number of cells changed."""
+    name = re.escape(repo)
+    ref = r"[\w.-]+"
+    patterns = [re.compile(rf"(git\+https://github\.com/{name})(?:@{ref})?(?![\w./@-])"),
+                re.compile(rf"(https://raw\.githubusercontent\.com/{name}/){ref}(?=/)"),
+                re.compile(rf"(https://colab\.research\.google\.com/github/{name}/blob/)"
+                           rf"{ref}(?=/)")]
+    changed = 0
+    for cell in nb.cells:
+        source = cell.source
+        source = patterns[0].sub(lambda m: f"{m[1]}@{tag}", source)
+        for pattern in patterns[1:]:
+            source = pattern.sub(lambda m: f"{m[1]}{tag}", source)
+        if source != cell.source:
+            cell.source = source
+            changed += 1
+    return changed
+
+
 def execute(path, timeout=600, kernel_name="python3"):
-    """Execute the notebook at ``path`` in place (in its folder); returns its new text."""
+    """Execute the notebook at ``path`` in place (in its folder), its addresses of the
+    repository pinned to the release tag first (`pin_release`); returns its new text."""
     from nbclient import NotebookClient
 
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
+    pin_release(nb, *release())
     NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, store_widget_state=True,
                    record_timing=False, coalesce_streams=True,
                    resources={"metadata": {"path": str(path.parent.resolve())}}).execute()
