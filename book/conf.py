@@ -49,12 +49,13 @@ html_last_updated_fmt = None
 # The download button offers each page's notebook (copied to _sources/).
 html_show_sourcelink = False
 # Launch buttons: each notebook page links to that notebook on Binder (JupyterLab) and on
-# Colab, in the repository of [project.urls], on main (the branch Colab links and Binder
-# follow). The source directory is the repository's root, so a page's docname is its
-# path there (notebooks/03_power) and `path_to_docs` is empty.
+# Colab, in the repository of [project.urls], at the release tag v + __version__ (what the
+# notebooks' Colab links, install cells and the README's Binder badge name). The source
+# directory is the repository's root, so a page's docname is its path there
+# (notebooks/03_power) and `path_to_docs` is empty.
 html_theme_options = {
     "repository_url": _project["urls"]["Repository"],
-    "repository_branch": "main",
+    "repository_branch": f"v{version}",
     "path_to_docs": "",
     "use_repository_button": True,
     "launch_buttons": {

@@ -43,6 +43,8 @@ from urllib.parse import urljoin, urlsplit
 import nbformat
 import pytest
 
+import dynweights as dw
+
 # the same Chromium (the `browser` fixture) as the notebook browser test
 from conftest import VIEWPORT, markdown_tables, notebook_tables, pipe_rows, report
 
@@ -387,7 +389,8 @@ def _launch_links(html):
 @pytest.mark.parametrize("relpath", SERIES, ids=[Path(p).stem for p in SERIES])
 def test_book_launch_buttons(relpath, book_dir):
     """Each notebook page launches its own notebook, notebooks/NN_name.ipynb of the
-    repository named in [project.urls], on Binder (in JupyterLab) and on Colab, from main;
+    repository named in [project.urls], on Binder (in JupyterLab) and on Colab, at the
+    release tag v + __version__ (as the notebooks' own links and install cells);
     the landing page, which is no notebook, has no launch buttons."""
     links = _launch_links((book_dir / relpath).read_text(encoding="utf-8"))
     if not relpath.startswith("notebooks/"):
@@ -395,10 +398,10 @@ def test_book_launch_buttons(relpath, book_dir):
         return
     notebook = f"notebooks/{Path(relpath).stem}.ipynb"
     assert (ROOT / notebook).is_file()
-    repo = _repository()
+    repo, tag = _repository(), f"v{dw.__version__}"
     assert links == {
-        "Binder": f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/{notebook}",
-        "Colab": f"https://colab.research.google.com/github/{repo}/blob/main/{notebook}",
+        "Binder": f"https://mybinder.org/v2/gh/{repo}/{tag}?urlpath=lab/tree/{notebook}",
+        "Colab": f"https://colab.research.google.com/github/{repo}/blob/{tag}/{notebook}",
     }, f"{relpath}: launch buttons {links}"
 
 
