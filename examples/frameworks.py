@@ -375,7 +375,7 @@ def train_hf(steps, method, total_steps, max_weight, output_dir, eval_steps=None
     so the auxiliary term is added in training only. A tiny BERT built from a config:
     nothing is downloaded."""
     import torch
-    from transformers import BertConfig, BertForSequenceClassification, Trainer, TrainingArguments
+    from transformers import Trainer, TrainingArguments
 
     class RampedTrainer(Trainer):
         def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
@@ -389,16 +389,7 @@ def train_hf(steps, method, total_steps, max_weight, output_dir, eval_steps=None
             return (loss, outputs) if return_outputs else loss
 
     torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=32,
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=16,
-        num_labels=2,
-    )
-    model = BertForSequenceClassification(config)
+    model = _tiny_bert()
     rng = np.random.default_rng(0)
     data = [
         {"input_ids": torch.tensor(rng.integers(1, 32, size=8)), "labels": torch.tensor(i % 2)}
@@ -423,6 +414,22 @@ def train_hf(steps, method, total_steps, max_weight, output_dir, eval_steps=None
     trainer.used = []  # the weight each training step's loss used
     trainer.train()
     return trainer.used
+
+
+def _tiny_bert():
+    """A two-class BERT of one small layer, built from a config (random weights, nothing
+    downloaded): enough for a Trainer to run on the CPU in a test."""
+    from transformers import BertConfig, BertForSequenceClassification
+
+    return BertForSequenceClassification(BertConfig(
+        vocab_size=32,
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=16,
+        num_labels=2,
+    ))
 
 
 def linear_hf(optimizer, total_steps):
@@ -508,6 +515,21 @@ def _keras():
     return keras
 
 
+def _fit_toy(keras, model_class, steps, steps_per_execution, callbacks=()):
+    """Fit model_class([Input, Dense(1)]) by SGD for `steps` batches of 8 of the toy
+    regression, one epoch, seeded; return the model."""
+    keras.utils.set_random_seed(0)
+    x, y = _toy_regression(n=8 * steps)
+    model = model_class([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=0.1),
+        loss="mse",
+        steps_per_execution=steps_per_execution,
+    )
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=list(callbacks))
+    return model
+
+
 def train_keras(steps, method, total_steps, max_weight, steps_per_execution=1, **params):
     """Keras 3 (JAX backend): the model owns a non-trainable variable, a callback sets it
     before each batch, and the loss reads it. The model's variables enter the compiled
@@ -556,15 +578,7 @@ def train_keras(steps, method, total_steps, max_weight, steps_per_execution=1, *
         def on_train_batch_end(self, batch, logs=None):
             used.append(float(logs["aux_weight"]))
 
-    keras.utils.set_random_seed(0)
-    x, y = _toy_regression(n=8 * steps)
-    model = RampedModel([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=0.1),
-        loss="mse",
-        steps_per_execution=steps_per_execution,
-    )
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0, callbacks=[RampWeight(), Record()])
+    _fit_toy(keras, RampedModel, steps, steps_per_execution, [RampWeight(), Record()])
     return used
 
 
@@ -599,15 +613,7 @@ def train_keras_in_step(steps, method, total_steps, max_weight, steps_per_execut
                 self.step.assign_add(1)
             return loss
 
-    keras.utils.set_random_seed(0)
-    x, y = _toy_regression(n=8 * steps)
-    model = RampedModel([keras.Input((3,)), keras.layers.Dense(1)])
-    model.compile(
-        optimizer=keras.optimizers.SGD(learning_rate=0.1),
-        loss="mse",
-        steps_per_execution=steps_per_execution,
-    )
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    model = _fit_toy(keras, RampedModel, steps, steps_per_execution)
     return [float(v) for v in keras.ops.convert_to_numpy(model.weights_used)]
 
 

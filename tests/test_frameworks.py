@@ -485,15 +485,6 @@ def test_hf_compute_loss_runs_in_evaluation(hf, tmp_path):
             return super().compute_loss(model, inputs, return_outputs, **kwargs)
 
     torch.manual_seed(0)
-    config = hf.BertConfig(
-        vocab_size=32,
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=16,
-        num_labels=2,
-    )
     data = [{"input_ids": torch.arange(1, 9), "labels": torch.tensor(i % 2)} for i in range(8)]
     args = hf.TrainingArguments(
         output_dir=str(tmp_path),
@@ -502,7 +493,7 @@ def test_hf_compute_loss_runs_in_evaluation(hf, tmp_path):
         report_to="none",
         disable_tqdm=True,
     )
-    trainer = Counting(model=hf.BertForSequenceClassification(config), args=args, eval_dataset=data)
+    trainer = Counting(model=fw._tiny_bert(), args=args, eval_dataset=data)
     trainer.calls = []
     trainer.evaluate()
     assert trainer.calls == [False, False]
