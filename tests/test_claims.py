@@ -809,8 +809,9 @@ def test_07_exponential_pacing_leaves_the_hardest_out():
 
 
 def test_07_step_pacing_is_the_power_ramp_as_a_grows():
-    """07's table of Wu et al.'s pacings (Going deeper): the step (b until t_full, then 1) is the limit of
-    the power pacing as a grows; over whole steps it is reached exactly for a large a."""
+    """07's table of Wu et al.'s pacings (Going deeper): the step (b until t_full, then 1)
+    is the limit of the power pacing as a grows; over whole steps it is reached exactly for a
+    large a."""
     step = _pacing(None, 1000, 0.2, 800)
     gaps = [np.max(np.abs(_pacing("power", 1000, 0.2, 800, a=a) - step))
             for a in (2.0, 10.0, 100.0, 1e4, 1e6)]
