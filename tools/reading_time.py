@@ -12,11 +12,13 @@ deeper" heading) without the cells the student edition drops (tagged `solution` 
               + MINUTES_PER_CODE_CELL * code cells
               + MINUTES_PER_EXERCISE * exercises
 
-A word is a whitespace-separated token with a letter or a digit in it (as the word budgets
-of tests/test_notebooks.py count them); an exercise is what the student edition puts an
-answer cell after ("### Exercise 1" or "**Exercise 1.**", book/build.py). "Going deeper" is
-optional and timed apart, by the same rule. tests/test_teaching.py checks that the table in
-TEACHING.md is what this prints, within one rounding step.
+A word is a whitespace-separated token with a letter or a digit in it: table pipes and
+the lone symbols of a formula take no reading time. (The word budgets of
+tests/test_notebooks.py count every token, solutions included, so their numbers are larger.)
+An exercise is what the student edition puts an answer cell after ("### Exercise 1" or
+"**Exercise 1.**", book/build.py). "Going deeper" is optional and timed apart, by the same
+rule. tests/test_teaching.py checks that the table in TEACHING.md is what this prints,
+within one rounding step.
 
 Only the standard library: it runs with any Python 3.11, no venv needed.
 """
