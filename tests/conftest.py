@@ -91,6 +91,16 @@ def pinned(extra, *names):
     return pins
 
 
+def repository():
+    """owner/name of the repository, from pyproject.toml's [project.urls], the one place that
+    names it (the Binder badge, Colab links, install cells and launch buttons use it)."""
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    url = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["urls"]["Repository"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url)
+    assert match, f"[project.urls] Repository is not a GitHub repository URL: {url!r}"
+    return match[1]
+
+
 def nbval_passed(result):
     """Whether a `pytest --nbval -q` run (its CompletedProcess) passed every cell."""
     lines = result.stdout.splitlines()

@@ -35,7 +35,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import tomllib
 from html import unescape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -46,7 +45,7 @@ import pytest
 import dynweights as dw
 
 # the same Chromium (the `browser` fixture) as the notebook browser test
-from conftest import VIEWPORT, markdown_tables, notebook_tables, pipe_rows, report
+from conftest import VIEWPORT, markdown_tables, notebook_tables, pipe_rows, report, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("book_build", ROOT / "book" / "build.py")
@@ -366,14 +365,6 @@ def test_book_renders_every_table(relpath, book_dir):
     assert tables >= expected, f"{relpath}: {expected} tables in the source, {tables} rendered"
 
 
-def _repository():
-    """owner/name of the repository, from [project.urls] in pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", project["urls"]["Repository"])
-    assert match, f"[project.urls] Repository is not on GitHub: {project['urls']}"
-    return match[1]
-
-
 def _launch_links(html):
     """{"Binder": url, "Colab": url, ...}: the launch buttons of a page (sphinx-book-theme's
     dropdown)."""
@@ -398,7 +389,7 @@ def test_book_launch_buttons(relpath, book_dir):
         return
     notebook = f"notebooks/{Path(relpath).stem}.ipynb"
     assert (ROOT / notebook).is_file()
-    repo, tag = _repository(), f"v{dw.__version__}"
+    repo, tag = repository(), f"v{dw.__version__}"
     assert links == {
         "Binder": f"https://mybinder.org/v2/gh/{repo}/{tag}?urlpath=lab/tree/{notebook}",
         "Colab": f"https://colab.research.google.com/github/{repo}/blob/{tag}/{notebook}",

@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import notebook_tables, pipe_rows, report
+from conftest import notebook_tables, pipe_rows, report, repository
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -491,17 +491,6 @@ def test_make_notebooks_recipe_twice_gives_the_same_bytes(tmp_path):
 # A class uses one release, the tag `v` + dynweights.__version__: each notebook's install cell
 # installs it, its raw downloads of repository files and its title's Colab link name it.
 # tools/execute_notebooks.py (`make notebooks`) writes the tag into them; these tests check it.
-
-def repository():
-    """owner/name from pyproject.toml's [project.urls], the one place that names it."""
-    import tomllib
-
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    url = project["urls"]["Repository"]
-    match = re.fullmatch(r"https://github\.com/([\w.-]+/[\w.-]+)", url)
-    assert match, f"[project.urls] Repository is not a GitHub repository URL: {url!r}"
-    return match[1]
-
 
 def release_tag():
     """The release tag, `v` + dynweights.__version__ (dynweights.py is the one place that

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import ast
 import re
-import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from conftest import repository
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -34,12 +35,6 @@ def version():
 
 
 TAG = f"v{version()}"
-
-
-def repository():
-    url = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
-        "project"]["urls"]["Repository"]
-    return url.removeprefix("https://github.com/")
 
 
 def test_the_binder_badge_opens_the_release_tag():
